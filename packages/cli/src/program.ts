@@ -1,0 +1,31 @@
+import { Command, CommanderError } from 'commander';
+import { DefectKitError } from '@defectkit/core';
+import { registerCommands } from './commands/index.js';
+
+/** Builds the `defectkit` command tree. Heavy packages are imported inside each action, so `--help` stays fast. */
+export function buildProgram(): Command {
+  const program = new Command('defectkit')
+    .description('Visual defect detection (PCB defects on DeepPCB and beyond): datasets, detection, evaluation, training notebooks, registry.')
+    .version('0.1.0')
+    .showHelpAfterError()
+    .exitOverride();
+  registerCommands(program);
+  return program;
+}
+
+/** Runs the CLI and returns the process exit code; typed errors print their code and details instead of a stack. */
+export async function runCli(argv: readonly string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync([...argv]);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode;
+    if (DefectKitError.isInstance(error)) {
+      process.stderr.write(`defectkit: error ${error.code}: ${error.message}\n`);
+      return 1;
+    }
+    process.stderr.write(`defectkit: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return 1;
+  }
+}
