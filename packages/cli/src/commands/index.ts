@@ -1,6 +1,21 @@
 import type { Command } from 'commander';
+import { registerConvert } from './convert.js';
+import { registerDataset } from './dataset.js';
+import { registerDetect } from './detect.js';
+import { registerEval } from './eval.js';
+import { registerNotebook } from './notebook.js';
+import { registerRegistry } from './registry.js';
+import { registerSnowflake } from './snowflake.js';
+import { registerSnowflakeLocal } from './snowflake-local.js';
 
 /** Each command lives in its own module; this is the one place that lists them. */
 export function registerCommands(program: Command): void {
-  void program;
+  registerConvert(program);
+  registerDataset(program);
+  registerEval(program);
+  registerDetect(program);
+  registerNotebook(program);
+  registerSnowflakeLocal(program);
+  registerRegistry(program);
+  registerSnowflake(program);
 }
