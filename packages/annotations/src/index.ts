@@ -1,2 +1,14 @@
-export type { Box, Dataset, ImageRecord, Split } from './model.js';
+export type { Box, BoxSource, Dataset, ImageRecord, Split } from './model.js';
 export { DEEPPCB_CLASSES } from './model.js';
+export { AnnotationParseError, DatasetLayoutError, DatasetValidationError, OutputExistsError, SplitSpecError, UnknownFormatError } from './errors.js';
+export { formatFinding, type Finding, type FindingRule, type FindingSeverity } from './findings.js';
+export { DATASET_FORMATS, parseDatasetFormat, type DatasetFormat } from './formats.js';
+export { fromCocoBox, fromYoloBox, toCocoBox, toYoloBox } from './box-geometry.js';
+export { deepPcbImagePaths, formatDeepPcbLabels, parseDeepPcbLabels, parseDeepPcbPairList, type DeepPcbPair, type ParsedLabels } from './deeppcb-format.js';
+export { formatDataYaml, formatYoloLabels, parseDataYaml, parseYoloLabels, YOLO_DECIMALS, type YoloDataYaml } from './yolo-format.js';
+export { parseSplitSpec, splitDataset, type SplitRatios, type SplitSpec } from './split-dataset.js';
+export { BOUNDS_TOLERANCE, checkImageBoxes, validateDataset, withoutInvalidBoxes, type ValidationReport } from './validate-dataset.js';
+export { datasetStats, spread, type DatasetStats, type Spread } from './dataset-stats.js';
+export { seededRandom, shuffled } from './seeded-random.js';
+export { formatVocXml, parseVocXml, vocClassNames, type VocAnnotation } from './voc-format.js';
+export { formatCocoJson, parseCocoJson, type CocoImage, type CocoParsed } from './coco-format.js';

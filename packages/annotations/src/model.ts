@@ -23,6 +23,14 @@ export interface Box {
   area?: number;
   /** A source annotation id (COCO), preserved. */
   id?: number;
+  /** Where the box was read from (label file and 1-based line), so validation findings can name them. */
+  source?: BoxSource;
+}
+
+/** The file (dataset-relative) and 1-based line a box was read from. */
+export interface BoxSource {
+  file: string;
+  line?: number;
 }
 
 /** The split an image belongs to. */

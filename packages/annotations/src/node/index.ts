@@ -1,1 +1,15 @@
-export {};
+export { readDataset } from './read-dataset.js';
+export { readDeepPcb } from './read-deeppcb.js';
+export { readYolo, yoloLabelPath } from './read-yolo.js';
+export { readVoc, VOC_CLASSES_FILE } from './read-voc.js';
+export { readCoco, cocoFileSplit } from './read-coco.js';
+export { writeDataset, type WriteDatasetOptions } from './write-dataset.js';
+export { writeYolo, type WriteOptions } from './write-yolo.js';
+export { writeVoc } from './write-voc.js';
+export { writeCoco } from './write-coco.js';
+export { writeDeepPcb } from './write-deeppcb.js';
+export { convertDataset, CONVERSION_REPORT_FILE, type ConversionReport, type ConvertOptions } from './convert-dataset.js';
+export { writeFolderAtomically } from './atomic-output.js';
+export { readImageSize, type ImageSizeResult } from './image-size.js';
+export type { ImageMode } from './image-files.js';
+export type { ReadResult } from './read-result.js';

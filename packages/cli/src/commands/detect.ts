@@ -1,6 +1,150 @@
 import type { Command } from 'commander';
 
+/** The result formats `defectkit detect` writes. */
+const FORMATS = ['json', 'yolo', 'coco', 'deeppcb'] as const;
+type Format = (typeof FORMATS)[number];
+
+interface DetectFlags {
+  model?: string | true;
+  device: string;
+  conf?: string;
+  iou?: string;
+  maxDet?: string;
+  saveAnnotated?: string;
+  format: string;
+  out?: string;
+  batch: string;
+  concurrency: string;
+}
+
+const ms = (value: number): string => `${value.toFixed(1)}ms`;
+
+/** "2 open, 1 short" (per-class tally in class order), or "no detections". */
+function tally(detections: readonly { classId: number; label: string }[]): string {
+  if (detections.length === 0) return 'no detections';
+  const counts = new Map<number, { label: string; n: number }>();
+  for (const d of detections) {
+    const entry = counts.get(d.classId) ?? { label: d.label, n: 0 };
+    entry.n++;
+    counts.set(d.classId, entry);
+  }
+  return [...counts.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([, { label, n }]) => `${n} ${label}`)
+    .join(', ');
+}
+
+/** A one-line progress bar for a TTY. */
+function bar(done: number, total: number): string {
+  const width = 30;
+  const filled = total === 0 ? width : Math.round((done / total) * width);
+  return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}`;
+}
+
 /** Registers `defectkit detect`. */
 export function registerDetect(program: Command): void {
-  void program;
+  program
+    .command('detect')
+    .description('Detect defects in images with an ONNX model (default: the shipped PCB model in models/pcb-defects).')
+    .argument('<inputs...>', 'image files, folders (searched recursively) or globs')
+    .option('-m, --model [path]', 'model folder (model.onnx + model.json) or .onnx file; without a value: the shipped models/pcb-defects')
+    .option('--device <device>', 'cpu, cuda or auto (auto falls back to the CPU and says so)', 'cpu')
+    .option('--conf <score>', 'keep detections scoring above this (default: the model card)')
+    .option('--iou <iou>', 'NMS IoU threshold (default: the model card)')
+    .option('--max-det <n>', 'at most this many detections per image (default: the model card)')
+    .option('--save-annotated <dir>', 'write each image with its boxes drawn as <dir>/<name>.png')
+    .option('--format <format>', `result format: ${FORMATS.join(', ')}`, 'json')
+    .option('--out <path>', 'where results go: a file for json/coco (default stdout), a folder for yolo/deeppcb (required)')
+    .option('--batch <n>', 'images per model run (a real batch when the model has a dynamic batch axis)', '1')
+    .option('--concurrency <n>', 'images (or batches) prepared and run at the same time', '2')
+    .action(async (inputs: string[], flags: DetectFlags) => {
+      const { InvalidArgumentError } = await import('@defectkit/core');
+      const node = await import('@defectkit/backend-node');
+      const { join } = await import('node:path');
+
+      const number = (value: string | undefined, name: string, check: (n: number) => boolean, expected: string): number | undefined => {
+        if (value === undefined) return undefined;
+        const n = Number(value);
+        if (!Number.isFinite(n) || !check(n)) throw new InvalidArgumentError('INVALID_OPTION', `--${name} must be ${expected} (got "${value}")`, { field: name, value });
+        return n;
+      };
+      const unit = (n: number): boolean => n >= 0 && n <= 1;
+      const positiveInt = (n: number): boolean => Number.isInteger(n) && n > 0;
+      const conf = number(flags.conf, 'conf', unit, 'a number in [0, 1]');
+      const iou = number(flags.iou, 'iou', unit, 'a number in [0, 1]');
+      const maxDet = number(flags.maxDet, 'max-det', positiveInt, 'a positive integer');
+      const batchSize = number(flags.batch, 'batch', positiveInt, 'a positive integer')!;
+      const concurrency = number(flags.concurrency, 'concurrency', positiveInt, 'a positive integer')!;
+      if (!['cpu', 'cuda', 'auto'].includes(flags.device))
+        throw new InvalidArgumentError('INVALID_OPTION', `--device must be cpu, cuda or auto (got "${flags.device}")`, { field: 'device', value: flags.device });
+      const format = flags.format as Format;
+      if (!FORMATS.includes(format)) throw new InvalidArgumentError('INVALID_OPTION', `--format must be one of ${FORMATS.join(', ')} (got "${flags.format}")`, { field: 'format', value: flags.format });
+      if ((format === 'yolo' || format === 'deeppcb') && !flags.out)
+        throw new InvalidArgumentError('INVALID_OPTION', `--format ${format} writes one file per image: give the folder with --out`, { field: 'out' });
+
+      const images = await node.expandImageInputs(inputs);
+      if (images.length === 0) throw new InvalidArgumentError('INVALID_OPTION', `no images match ${inputs.join(' ')}`, { field: 'inputs', value: inputs });
+      const modelPath = typeof flags.model === 'string' ? flags.model : node.defaultModelDir();
+      const detector = await node.loadDetector(modelPath, {
+        device: flags.device as 'cpu' | 'cuda' | 'auto',
+        ...(conf !== undefined ? { conf } : {}),
+        ...(iou !== undefined ? { iou } : {}),
+        ...(maxDet !== undefined ? { maxDet } : {}),
+      });
+      const info = detector.backend.info!;
+      const log = (line: string): void => void process.stderr.write(`${line}\n`);
+      const tty = process.stderr.isTTY === true;
+      log(
+        `${detector.spec.name}: ${detector.spec.classes.length} classes, input ${detector.spec.input.width}x${detector.spec.input.height}x${detector.spec.input.channels}, ` +
+          `device ${info.requestedDevice} -> provider ${info.provider}${detector.spec.dynamicBatch ? '' : ' (fixed batch: images run one by one)'}`,
+      );
+      if (info.requestedDevice === 'auto' && info.provider === 'cpu') log(`auto: running on the CPU (${node.cudaMissingReason() ?? 'the CUDA provider failed to start'})`);
+
+      const results: import('@defectkit/backend-node').ImageDetections[] = [];
+      const sums = { decode: 0, preprocess: 0, inference: 0, postprocess: 0 };
+      let failed = 0;
+      let done = 0;
+      let boxes = 0;
+      const started = performance.now();
+      try {
+        for await (const outcome of detector.detectAll(images, { batchSize, concurrency })) {
+          done++;
+          const prefix = `image ${done}/${images.length} ${outcome.image}:`;
+          if (tty) process.stderr.write('\r\x1b[2K');
+          if (!outcome.ok) {
+            failed++;
+            log(`${prefix} error ${outcome.error.code}: ${outcome.error.message}`);
+          } else {
+            const r = outcome.result;
+            const t = r.timings;
+            for (const key of Object.keys(sums) as (keyof typeof sums)[]) sums[key] += t[key];
+            boxes += r.detections.length;
+            log(`${prefix} ${r.width}x${r.height} ${tally(r.detections)}, ${ms(t.decode + t.preprocess + t.inference + t.postprocess)} (decode ${ms(t.decode)}, preprocess ${ms(t.preprocess)}, inference ${ms(t.inference)}, postprocess ${ms(t.postprocess)})`);
+            const item = { image: outcome.image, width: r.width, height: r.height, detections: r.detections };
+            results.push(item);
+            if (format === 'yolo') await node.writeFileAtomic(join(flags.out!, `${node.imageStem(outcome.image)}.txt`), node.formatYoloTxt(item));
+            if (format === 'deeppcb') await node.writeFileAtomic(join(flags.out!, node.deepPcbResultName(outcome.image)), node.formatDeepPcbTxt(item));
+            if (flags.saveAnnotated) await node.writeAnnotatedImage(outcome.input, r, join(flags.saveAnnotated, `${node.imageStem(outcome.image)}.png`));
+          }
+          if (tty) process.stderr.write(bar(done, images.length));
+        }
+      } finally {
+        if (tty) process.stderr.write('\r\x1b[2K');
+        await detector.dispose();
+      }
+      const ok = results.length;
+      const per = (key: keyof typeof sums): string => ms(ok === 0 ? 0 : sums[key] / ok);
+      log(`Speed: ${per('decode')} decode, ${per('preprocess')} preprocess, ${per('inference')} inference, ${per('postprocess')} postprocess per image (batch ${batchSize}, ${info.provider})`);
+      log(`${images.length} images: ${ok} processed, ${failed} failed, ${boxes} detections in ${((performance.now() - started) / 1000).toFixed(2)}s`);
+
+      if (format === 'json' || format === 'coco') {
+        const text = format === 'json' ? node.formatJson(results) : node.formatCocoResults(results);
+        if (flags.out) {
+          await node.writeFileAtomic(flags.out, text);
+          log(`results: ${flags.out}`);
+        } else process.stdout.write(text);
+      } else log(`results: ${flags.out}/`);
+      if (flags.saveAnnotated) log(`annotated images: ${flags.saveAnnotated}/`);
+      if (failed > 0) process.exitCode = 1;
+    });
 }

@@ -1,6 +1,84 @@
 import type { Command } from 'commander';
 
+interface ConnectionFlags {
+  connection?: string;
+  json?: boolean;
+}
+
+async function connect(flags: ConnectionFlags) {
+  const { SnowflakeSession } = await import('@defectkit/registry');
+  return SnowflakeSession.connect({
+    ...(flags.connection === undefined ? {} : { connection: flags.connection }),
+    warn: (message) => process.stderr.write(`defectkit: warning: ${message}\n`),
+  });
+}
+
+/** A one-line progress bar for a TTY. */
+function bar(done: number, total: number, skipped: number): string {
+  const width = 30;
+  const filled = total === 0 ? width : Math.round((done / total) * width);
+  return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} (${skipped} already on the stage)`;
+}
+
 /** Registers `defectkit snowflake`. */
 export function registerSnowflake(program: Command): void {
-  void program;
+  const snowflake = program.command('snowflake').description('Snowflake data: the defect-log tables and dataset upload (connections from ~/.snowflake/connections.toml).');
+
+  snowflake
+    .command('setup')
+    .description('Create the DEFECT_LOGS and PCB_METADATA tables (and the schema) when missing.')
+    .option('--connection <name>', 'a connection from connections.toml (default: the default connection)')
+    .option('--database <DB>', 'the database (default: the connection database)')
+    .option('--schema <SCHEMA>', 'the schema (default: the connection schema)')
+    .option('--json', 'print JSON')
+    .action(async (flags: ConnectionFlags & { database?: string; schema?: string }) => {
+      const { SnowflakeError, setupDefectLogTables } = await import('@defectkit/registry');
+      const session = await connect(flags);
+      try {
+        const database = flags.database ?? session.settings.values.database;
+        const schema = flags.schema ?? session.settings.values.schema;
+        if (database === undefined || schema === undefined) {
+          throw new SnowflakeError('SNOWFLAKE_CONFIG', 'setup needs a database and a schema: pass --database/--schema or set them in the connection', { key: database === undefined ? 'database' : 'schema' });
+        }
+        await setupDefectLogTables(session, { database, schema });
+        const tables = [`${database}.${schema}.DEFECT_LOGS`, `${database}.${schema}.PCB_METADATA`].map((t) => t.toUpperCase());
+        process.stdout.write(flags.json ? `${JSON.stringify({ tables }, null, 2)}\n` : `ready: ${tables.join(', ')}\n`);
+      } finally {
+        await session.close();
+      }
+    });
+
+  snowflake
+    .command('upload-dataset')
+    .description('Upload a dataset: images to a stage (resumable: files with the same size and MD5 are skipped), one label row per box into a table.')
+    .argument('<dir>', 'the dataset folder')
+    .requiredOption('--format <format>', 'deeppcb, yolo, voc or coco')
+    .requiredOption('--stage <@DB.SCHEMA.STAGE[/path]>', 'where the images go (the stage is created when missing)')
+    .requiredOption('--table <name>', 'the label table ([DB.[SCHEMA.]]NAME; created when missing)')
+    .option('--connection <name>', 'a connection from connections.toml (default: the default connection)')
+    .option('--json', 'print JSON')
+    .action(async (dir: string, flags: ConnectionFlags & { format: string; stage: string; table: string }) => {
+      const { parseDatasetFormat } = await import('@defectkit/annotations');
+      const { uploadDataset } = await import('@defectkit/registry');
+      const format = parseDatasetFormat(flags.format);
+      const session = await connect(flags);
+      const tty = process.stderr.isTTY === true;
+      try {
+        const summary = await uploadDataset(session, {
+          dir,
+          format,
+          stage: flags.stage,
+          table: flags.table,
+          onProgress: (p) => {
+            if (tty) process.stderr.write(`\r${bar(p.done, p.total, p.skipped)}${p.done === p.total ? '\n' : ''}`);
+            else if (p.done === p.total || p.done % 100 === 0) process.stderr.write(`${p.done}/${p.total} files (${p.skipped} already on the stage)\n`);
+          },
+        });
+        process.stdout.write(
+          flags.json ? `${JSON.stringify(summary, null, 2)}\n` : `uploaded ${summary.uploaded} files, skipped ${summary.skipped} already on the stage; ${summary.rows} label rows in ${flags.table}\n`,
+        );
+      } finally {
+        await session.close();
+      }
+    });
 }

@@ -1,1 +1,3 @@
-export {};
+export { emitNotebookProject, type EmitProjectToFolderOptions } from './emit-notebook-project.js';
+export { loadRecipeTemplates, templatesDir } from './recipe-templates.js';
+export { writeProjectFiles } from './write-project.js';

@@ -1,0 +1,132 @@
+// Detection latency per stage, CPU and CUDA, batch 1 and 8:
+//   npx tsx benchmarks/latency.ts [--model models/pcb-defects] [--images <dir>] [--runs 40] [--warmup 5] [--out benchmarks/results/latency.json]
+// Prints a table and writes the JSON. Images default to the DeepPCB test images under DEEPPCB_DIR.
+import { readFileSync } from 'node:fs';
+import { cpus, hostname } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { cudaMissingReason, defaultModelDir, expandImageInputs, loadDetector, writeFileAtomic, type NodeDetector } from '@defectkit/backend-node';
+import type { DefectKitError } from '@defectkit/core';
+import type { DetectionTimings } from '@defectkit/detector';
+
+const { values } = parseArgs({
+  options: {
+    model: { type: 'string' },
+    images: { type: 'string' },
+    runs: { type: 'string', default: '40' },
+    warmup: { type: 'string', default: '5' },
+    devices: { type: 'string', default: 'cpu,cuda' },
+    batches: { type: 'string', default: '1,8' },
+    out: { type: 'string', default: join('benchmarks', 'results', 'latency.json') },
+  },
+});
+
+const STAGES = ['decode', 'preprocess', 'inference', 'postprocess', 'total'] as const;
+type Stage = (typeof STAGES)[number];
+type Sample = Record<Stage, number>;
+
+function quantile(sorted: number[], q: number): number {
+  if (sorted.length === 0) return NaN;
+  const pos = (sorted.length - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
+}
+
+function summarise(samples: Sample[]): Record<Stage, { median: number; p90: number }> {
+  const out = {} as Record<Stage, { median: number; p90: number }>;
+  for (const stage of STAGES) {
+    const sorted = samples.map((s) => s[stage]).sort((a, b) => a - b);
+    out[stage] = { median: quantile(sorted, 0.5), p90: quantile(sorted, 0.9) };
+  }
+  return out;
+}
+
+/** Per-image samples: stage timings from the detector, `total` = wall time of the call divided by the images in it. */
+async function measure(detector: NodeDetector, images: string[], batch: number, runs: number, warmup: number): Promise<Sample[]> {
+  const samples: Sample[] = [];
+  let cursor = 0;
+  const next = (): string[] => Array.from({ length: batch }, () => images[cursor++ % images.length]!);
+  for (let run = 0; run < warmup + runs; run++) {
+    const chunk = next();
+    const t0 = performance.now();
+    let timings: DetectionTimings[];
+    if (batch === 1) timings = [(await detector.detect(chunk[0]!)).timings];
+    else {
+      const outcomes = await detector.detectBatch(chunk);
+      const failed = outcomes.find((o) => !o.ok) as { error: DefectKitError } | undefined;
+      if (failed) throw failed.error;
+      timings = outcomes.map((o) => (o.ok ? o.result.timings : (undefined as never)));
+    }
+    const total = (performance.now() - t0) / chunk.length;
+    if (run < warmup) continue;
+    for (const t of timings) samples.push({ ...t, total });
+  }
+  return samples;
+}
+
+const runs = Number(values.runs);
+const warmup = Number(values.warmup);
+const modelDir = resolve(values.model ?? defaultModelDir());
+const deeppcb = resolve(process.env.DEEPPCB_DIR ?? resolve('..', 'shared', 'data', 'deeppcb'));
+const images = values.images
+  ? await expandImageInputs([values.images])
+  : (await expandImageInputs([join(deeppcb, 'PCBData')])).filter((p) => p.endsWith('_test.jpg')).slice(0, 64);
+if (images.length === 0) throw new Error(`no images found (give --images or set DEEPPCB_DIR; looked in ${deeppcb})`);
+
+const card = (() => {
+  try {
+    return JSON.parse(readFileSync(join(modelDir, 'model.json'), 'utf8')) as { name?: string };
+  } catch {
+    return {};
+  }
+})();
+
+interface Row {
+  device: string;
+  provider?: string;
+  batch: number;
+  realBatch?: boolean;
+  unavailable?: string;
+  images?: number;
+  stats?: Record<Stage, { median: number; p90: number }>;
+  overhead?: number;
+}
+const rows: Row[] = [];
+for (const device of values.devices!.split(',') as ('cpu' | 'cuda')[]) {
+  let detector: NodeDetector;
+  try {
+    detector = await loadDetector(modelDir, { device });
+  } catch (error) {
+    const reason = device === 'cuda' ? (cudaMissingReason() ?? (error as Error).message) : (error as Error).message;
+    console.log(`${device}: unavailable: ${reason}`);
+    for (const batch of values.batches!.split(',').map(Number)) rows.push({ device, batch, unavailable: reason });
+    continue;
+  }
+  for (const batch of values.batches!.split(',').map(Number)) {
+    const samples = await measure(detector, images, batch, runs, warmup);
+    const stats = summarise(samples);
+    const overhead = (stats.total.median - stats.inference.median) / stats.inference.median;
+    rows.push({ device, provider: detector.backend.info!.provider, batch, realBatch: batch > 1 && detector.spec.dynamicBatch, images: samples.length, stats, overhead });
+  }
+  await detector.dispose();
+}
+
+const f = (n: number): string => n.toFixed(2).padStart(8);
+console.log(`\nmodel ${card.name ?? modelDir}, ${images.length} distinct images, ${runs} runs after ${warmup} warm-up, ${cpus().length} CPU(s): ${cpus()[0]?.model ?? '?'}`);
+console.log('ms per image, median / p90');
+console.log(`${'device'.padEnd(7)}${'batch'.padStart(6)}${STAGES.map((s) => `${s.padStart(11)} med     p90`).join('')}   overhead`);
+for (const r of rows) {
+  if (r.unavailable) {
+    console.log(`${r.device.padEnd(7)}${String(r.batch).padStart(6)}  unavailable: ${r.unavailable}`);
+    continue;
+  }
+  console.log(`${r.device.padEnd(7)}${`${r.batch}${r.batch > 1 && !r.realBatch ? 's' : ''}`.padStart(6)}${STAGES.map((s) => `${f(r.stats![s].median)}${f(r.stats![s].p90)}`).join('')}   ${(r.overhead! * 100).toFixed(1)}%`);
+}
+console.log('overhead = (total - inference) / inference on the medians; batch "8s" = sequential (fixed batch axis)');
+
+await writeFileAtomic(
+  values.out!,
+  `${JSON.stringify({ date: new Date().toISOString(), host: hostname(), cpu: cpus()[0]?.model, cpus: cpus().length, node: process.version, model: modelDir, images: images.length, runs, warmup, rows }, null, 2)}\n`,
+);
+console.log(`written ${values.out}`);

@@ -1,0 +1,17 @@
+import { DefectKitError } from '@defectkit/core';
+
+/**
+ * An image that cannot be used: corrupt or truncated data, an empty file, not an image, an unsupported
+ * format (`IMAGE_DECODE`), more pixels than the limit (`IMAGE_TOO_LARGE`) or a missing file
+ * (`IMAGE_NOT_FOUND`). `details.file` names it.
+ */
+export class ImageError extends DefectKitError {}
+
+/** The requested device cannot run: `CUDA_UNAVAILABLE` names the missing piece and how to install it. */
+export class DeviceUnavailableError extends DefectKitError {}
+
+/** The model file cannot be found or loaded (`MODEL_NOT_FOUND`, `MODEL_LOAD`). */
+export class ModelLoadError extends DefectKitError {}
+
+/** A result file could not be written (`OUTPUT_WRITE`, `OUTPUT_FORMAT`). */
+export class OutputError extends DefectKitError {}

@@ -1,0 +1,102 @@
+import { existsSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseUltralyticsMetadata, type UltralyticsMetadata } from '@defectkit/postprocess';
+import { Detector, parseModelCardText, resolveModelSpec, type DetectOptions, type DeviceRequest, type ModelCard, type ModelSpecOverrides } from '@defectkit/detector';
+import { ModelLoadError } from './errors.js';
+import { OnnxNodeBackend } from './onnx-node-backend.js';
+import { SharpPreprocessor, type ImageInput } from './sharp-preprocessor.js';
+
+/** The detector the Node backend builds: images are paths or encoded bytes. */
+export type NodeDetector = Detector<ImageInput>;
+
+/** Options of {@link loadDetector}. */
+export interface LoadDetectorOptions extends DetectOptions {
+  device?: DeviceRequest;
+  threads?: number;
+  /** Pixel limit per image (see `SharpPreprocessor`). */
+  maxPixels?: number;
+  /** Overrides of the model card / metadata (class names, input, layout, thresholds). */
+  spec?: ModelSpecOverrides;
+}
+
+/** The model files found for a `--model` argument. */
+export interface ModelFiles {
+  onnx: string;
+  /** The `model.json` card beside it, when there is one. */
+  card: string | undefined;
+}
+
+/** The name of the shipped PCB model folder. */
+export const DEFAULT_MODEL = join('models', 'pcb-defects');
+
+/**
+ * The shipped model folder `models/pcb-defects`, found from this package's location (the repository or
+ * the install), not the working directory; `DEFECTKIT_MODEL_DIR` overrides it.
+ */
+export function defaultModelDir(): string {
+  if (process.env.DEFECTKIT_MODEL_DIR) return resolve(process.env.DEFECTKIT_MODEL_DIR);
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 8; i++) {
+    const candidate = join(dir, DEFAULT_MODEL);
+    if (existsSync(candidate)) return candidate;
+    const parent = dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  // packages/backend-node/{src,dist} → the repository root.
+  return resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', DEFAULT_MODEL);
+}
+
+/** Resolves a model argument (a folder with `model.onnx`, or an `.onnx` file) to its files. */
+export function findModelFiles(model: string): ModelFiles {
+  const path = resolve(model);
+  let onnx: string;
+  try {
+    onnx = statSync(path).isDirectory() ? join(path, 'model.onnx') : path;
+  } catch (error) {
+    throw new ModelLoadError('MODEL_NOT_FOUND', `model not found: ${model}`, { file: model }, { cause: error });
+  }
+  if (!existsSync(onnx)) throw new ModelLoadError('MODEL_NOT_FOUND', `model not found: ${onnx} (a model folder holds model.onnx and model.json)`, { file: onnx });
+  const card = join(dirname(onnx), 'model.json');
+  return { onnx, card: existsSync(card) ? card : undefined };
+}
+
+/**
+ * Loads a model folder (or `.onnx` file) into a ready {@link Detector}: onnxruntime-node on the
+ * requested device, sharp preprocessing, and the model spec resolved from options > `model.json` >
+ * ONNX metadata. Model problems (bad card, wrong output shape, class-count mismatch) are typed errors.
+ *
+ * @example
+ * const detector = await loadDetector('models/pcb-defects', { device: 'auto', conf: 0.3 });
+ * const { detections } = await detector.detect('board.jpg');
+ * await detector.dispose();
+ */
+export async function loadDetector(model: string = defaultModelDir(), options: LoadDetectorOptions = {}): Promise<NodeDetector> {
+  const files = findModelFiles(model);
+  let card: ModelCard | undefined;
+  if (files.card) card = parseModelCardText(await readFile(files.card, 'utf8'), files.card);
+  const backend = new OnnxNodeBackend();
+  const info = await backend.load(files.onnx, { device: options.device ?? 'cpu', ...(options.threads ? { threads: options.threads } : {}) });
+  try {
+    let metadata: UltralyticsMetadata | undefined;
+    try {
+      metadata = parseUltralyticsMetadata(info.metadata);
+    } catch (error) {
+      if (!card) throw error;
+      // The card is authoritative; unreadable Ultralytics metadata is then irrelevant.
+    }
+    const spec = resolveModelSpec({ info, card, metadata, overrides: options.spec });
+    const detectOptions: DetectOptions = {};
+    if (options.conf !== undefined) detectOptions.conf = options.conf;
+    if (options.iou !== undefined) detectOptions.iou = options.iou;
+    if (options.maxDet !== undefined) detectOptions.maxDet = options.maxDet;
+    if (options.classFilter) detectOptions.classFilter = options.classFilter;
+    if (options.agnostic !== undefined) detectOptions.agnostic = options.agnostic;
+    return new Detector(backend, new SharpPreprocessor(options.maxPixels ? { maxPixels: options.maxPixels } : {}), spec, detectOptions);
+  } catch (error) {
+    await backend.dispose();
+    throw error;
+  }
+}

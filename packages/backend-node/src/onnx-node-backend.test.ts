@@ -1,0 +1,68 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+// The public path is `@defectkit/detector/testing`; the relative import keeps `tsc` working until tsconfig maps that subpath.
+import { describeBackendConformance } from '../../detector/src/testing/index.js';
+import { describe, expect, it } from 'vitest';
+import { goldenDir } from '../../../test/support/paths.js';
+import { cudaMissingReason } from './execution-provider.js';
+import { OnnxNodeBackend } from './onnx-node-backend.js';
+
+function goldenTensor(name: string): { dims: number[]; data: Float32Array } {
+  const golden = JSON.parse(readFileSync(join(goldenDir, 'yolo_postprocess_derived.json'), 'utf8')) as {
+    inputs: Record<string, { shape: number[]; base64_le: string }>;
+  };
+  const entry = golden.inputs[name]!;
+  const bytes = Uint8Array.from(Buffer.from(entry.base64_le, 'base64'));
+  return { dims: entry.shape, data: new Float32Array(bytes.buffer) };
+}
+
+const fixture = join(goldenDir, 'fixtures', 'synthetic_ultralytics_detect_bcn.onnx');
+
+describeBackendConformance('onnxruntime-node (cpu)', () => new OnnxNodeBackend(), () => ({
+  model: fixture,
+  inputs: { images: { type: 'float32', data: new Float32Array(3 * 320 * 320).fill(0.5), dims: [1, 3, 320, 320] } },
+  expected: { output0: goldenTensor('ultralytics_bcn_input0') },
+}));
+
+describeBackendConformance('onnxruntime-node (model bytes)', () => new OnnxNodeBackend(), () => ({
+  model: readFileSync(join(goldenDir, 'fixtures', 'synthetic_ultralytics_end2end.onnx')),
+  inputs: { images: { type: 'float32', data: new Float32Array(3 * 320 * 320), dims: [1, 3, 320, 320] } },
+  expected: { output0: goldenTensor('end2end_bn6_input5') },
+}));
+
+describe('OnnxNodeBackend devices', () => {
+  it('reads the ONNX metadata_props', async () => {
+    const backend = new OnnxNodeBackend();
+    const info = await backend.load(fixture);
+    expect(info.metadata.names).toBe("{0: 'open', 1: 'short', 2: 'mousebite', 3: 'spur', 4: 'copper', 5: 'pin-hole'}");
+    expect(info.inputs[0]).toEqual({ name: 'images', type: 'float32', shape: [1, 3, 320, 320] });
+    await backend.dispose();
+  });
+
+  it('auto reports the provider it actually used', async () => {
+    const backend = new OnnxNodeBackend();
+    const info = await backend.load(fixture, { device: 'auto' });
+    expect(info.requestedDevice).toBe('auto');
+    expect(info.provider).toBe(cudaMissingReason() === undefined ? info.provider : 'cpu');
+    expect(['cpu', 'cuda']).toContain(info.provider);
+    await backend.dispose();
+  });
+
+  it('cuda without a working provider is a typed error naming what is missing and how to install it', async () => {
+    const reason = cudaMissingReason();
+    const backend = new OnnxNodeBackend();
+    if (reason === undefined) {
+      // A CUDA build is installed here: an explicit request must then really run on CUDA (or fail loudly).
+      const info = await backend.load(fixture, { device: 'cuda' }).catch((error) => error);
+      expect(info.provider ?? info.code).toMatch(/^(cuda|CUDA_UNAVAILABLE)$/);
+      await backend.dispose();
+      return;
+    }
+    await expect(backend.load(fixture, { device: 'cuda' })).rejects.toMatchObject({
+      code: 'CUDA_UNAVAILABLE',
+      message: expect.stringMatching(/ONNXRUNTIME_NODE_INSTALL=cuda12 npm ci.*CUDA 12.*cuDNN 9/s),
+      details: { device: 'cuda', reason },
+    });
+    expect(backend.info).toBeUndefined();
+  });
+});

@@ -1,0 +1,159 @@
+import { stat } from 'node:fs/promises';
+import sharp from 'sharp';
+import { letterbox } from '@defectkit/postprocess';
+import type { ImagePreprocessor, LetterboxPlacement, ModelInputSpec, PreparedImage } from '@defectkit/detector';
+import { ImageError } from './errors.js';
+
+/** An image for the Node backend: a file path, or the encoded bytes (JPEG, PNG, WebP, TIFF, ...). */
+export type ImageInput = string | Uint8Array;
+
+/** Options of {@link SharpPreprocessor}. */
+export interface SharpPreprocessorOptions {
+  /** Images with more pixels than this are refused with `IMAGE_TOO_LARGE` (default 100 megapixels). */
+  maxPixels?: number;
+}
+
+/** The default pixel limit: 100 megapixels, far above any board photo, far below what exhausts memory. */
+export const DEFAULT_MAX_PIXELS = 100_000_000;
+
+/** A decoded image: 8-bit interleaved pixels with the model's channel count, EXIF orientation applied. */
+export interface DecodedImage {
+  pixels: Buffer;
+  width: number;
+  height: number;
+  channels: 1 | 3;
+}
+
+/** The name an image has in results and errors. */
+export function describeImage(image: ImageInput): string {
+  return typeof image === 'string' ? image : `<buffer ${image.byteLength} bytes>`;
+}
+
+function imageError(error: unknown, name: string, maxPixels: number): ImageError {
+  const message = (error as Error)?.message ?? String(error);
+  if (/pixel limit/i.test(message))
+    return new ImageError('IMAGE_TOO_LARGE', `${name}: the image has more than ${maxPixels} pixels (the limit; raise maxPixels to allow it)`, { file: name, maxPixels }, { cause: error });
+  if (/Input file is missing/i.test(message)) return new ImageError('IMAGE_NOT_FOUND', `${name}: file not found`, { file: name }, { cause: error });
+  return new ImageError('IMAGE_DECODE', `${name}: cannot decode the image (${message.split('\n')[0]})`, { file: name }, { cause: error });
+}
+
+/**
+ * Decodes an image with sharp: EXIF orientation applied, alpha dropped, 16-bit scaled to 8-bit, and
+ * converted to greyscale (`channels` 1) or sRGB (`channels` 3). Throws {@link ImageError} naming the file.
+ */
+export async function decodeImage(image: ImageInput, channels: 1 | 3, maxPixels = DEFAULT_MAX_PIXELS): Promise<DecodedImage> {
+  const name = describeImage(image);
+  if (typeof image === 'string') {
+    let size: number;
+    try {
+      size = (await stat(image)).size;
+    } catch (error) {
+      throw new ImageError('IMAGE_NOT_FOUND', `${name}: file not found`, { file: name }, { cause: error });
+    }
+    if (size === 0) throw new ImageError('IMAGE_DECODE', `${name}: the file is empty (0 bytes)`, { file: name });
+  } else if (image.byteLength === 0) throw new ImageError('IMAGE_DECODE', `${name}: the image data is empty`, { file: name });
+  try {
+    const { data, info } = await sharp(image, { limitInputPixels: maxPixels, failOn: 'warning', autoOrient: true })
+      .removeAlpha()
+      .toColourspace(channels === 1 ? 'b-w' : 'srgb')
+      .raw({ depth: 'uchar' })
+      .toBuffer({ resolveWithObject: true });
+    if (info.channels !== channels) throw new Error(`decoded ${info.channels} channels, expected ${channels}`);
+    return { pixels: data, width: info.width, height: info.height, channels };
+  } catch (error) {
+    throw imageError(error, name, maxPixels);
+  }
+}
+
+/**
+ * Writes `pixels` (HWC, 8-bit, `width × height`) into `out` (CHW float32 of `outWidth × outHeight`)
+ * at (`left`, `top`), applying `scale` and the optional per-channel mean / std; everything else
+ * is the normalised pad value.
+ */
+export function fillChw(
+  out: Float32Array,
+  outWidth: number,
+  outHeight: number,
+  pixels: Uint8Array,
+  width: number,
+  height: number,
+  channels: number,
+  left: number,
+  top: number,
+  input: Pick<ModelInputSpec, 'scale' | 'mean' | 'std' | 'padValue'>,
+): void {
+  const plane = outWidth * outHeight;
+  for (let c = 0; c < channels; c++) {
+    const mean = input.mean?.[c] ?? 0;
+    const std = input.std?.[c] ?? 1;
+    // One lookup table per channel: 256 values replace a multiply-add per pixel.
+    const lut = new Float32Array(256);
+    for (let v = 0; v < 256; v++) lut[v] = (v * input.scale - mean) / std;
+    const pad = (input.padValue * input.scale - mean) / std;
+    const base = c * plane;
+    if (width !== outWidth || height !== outHeight) out.fill(pad, base, base + plane);
+    for (let y = 0; y < height; y++) {
+      let o = base + (y + top) * outWidth + left;
+      let p = y * width * channels + c;
+      for (let x = 0; x < width; x++, p += channels) out[o++] = lut[pixels[p]!]!;
+    }
+  }
+}
+
+/**
+ * The sharp {@link ImagePreprocessor}: path or bytes → decode (timed as `decode`) → letterbox resize
+ * (bilinear) and CHW float32 (timed as `preprocess`), with the geometry of `letterbox()` from
+ * `@defectkit/postprocess` so boxes map back exactly.
+ *
+ * @example
+ * const prep = new SharpPreprocessor({ maxPixels: 50e6 });
+ * const prepared = await prep.prepare('board.jpg', spec.input);
+ */
+export class SharpPreprocessor implements ImagePreprocessor<ImageInput> {
+  readonly maxPixels: number;
+
+  constructor(options: SharpPreprocessorOptions = {}) {
+    this.maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
+  }
+
+  describe(image: ImageInput): string {
+    return describeImage(image);
+  }
+
+  async prepare(image: ImageInput, input: ModelInputSpec): Promise<PreparedImage> {
+    const t0 = performance.now();
+    const decoded = await decodeImage(image, input.channels, this.maxPixels);
+    const t1 = performance.now();
+    const { width, height, channels } = decoded;
+    let placement: LetterboxPlacement | null = null;
+    let data: Float32Array;
+    let dims: [number, number, number];
+    if (input.resize === 'none') {
+      data = new Float32Array(channels * width * height);
+      fillChw(data, width, height, decoded.pixels, width, height, channels, 0, 0, input);
+      dims = [channels, height, width];
+    } else {
+      const lb = letterbox(height, width, input.height, input.width, { paddingValue: input.padValue, stride: input.stride });
+      let pixels: Uint8Array = decoded.pixels;
+      if (lb.resizedWidth !== width || lb.resizedHeight !== height) {
+        try {
+          const resized = await sharp(decoded.pixels, { raw: { width, height, channels } })
+            .resize(lb.resizedWidth, lb.resizedHeight, { fit: 'fill', kernel: 'linear' })
+            // libvips hands a 1-band raw image back as sRGB unless told to stay greyscale.
+            .toColourspace(channels === 1 ? 'b-w' : 'srgb')
+            .raw()
+            .toBuffer({ resolveWithObject: true });
+          if (resized.info.channels !== channels) throw new Error(`resize returned ${resized.info.channels} channels, expected ${channels}`);
+          pixels = resized.data;
+        } catch (error) {
+          throw imageError(error, describeImage(image), this.maxPixels);
+        }
+      }
+      data = new Float32Array(channels * lb.outputWidth * lb.outputHeight);
+      fillChw(data, lb.outputWidth, lb.outputHeight, pixels, lb.resizedWidth, lb.resizedHeight, channels, lb.padLeft, lb.padTop, input);
+      dims = [channels, lb.outputHeight, lb.outputWidth];
+      placement = { gain: lb.gain, padLeft: lb.padLeft, padTop: lb.padTop };
+    }
+    return { data, dims, width, height, placement, timings: { decode: t1 - t0, preprocess: performance.now() - t1 } };
+  }
+}

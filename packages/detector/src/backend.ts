@@ -1,0 +1,55 @@
+import type { Tensor, TensorType } from './tensor.js';
+
+/** The device a caller asks for: `auto` takes the best available accelerator and falls back to the CPU. */
+export type DeviceRequest = 'cpu' | 'cuda' | 'auto';
+
+/** One model input or output as the backend sees it; a dimension is a number, or a name / null when dynamic. */
+export interface BackendValueInfo {
+  name: string;
+  type: TensorType | string;
+  shape: ReadonlyArray<number | string | null>;
+}
+
+/** What a loaded backend reports about itself. */
+export interface BackendInfo {
+  /** The backend implementation, e.g. `onnxruntime-node`. */
+  backend: string;
+  /** The device the caller asked for. */
+  requestedDevice: DeviceRequest;
+  /** The execution provider actually running the model, e.g. `cpu` or `cuda`. */
+  provider: string;
+  inputs: BackendValueInfo[];
+  outputs: BackendValueInfo[];
+  /** ONNX `metadata_props` when the backend can read them (Ultralytics writes names, imgsz, stride there). */
+  metadata: Record<string, string>;
+}
+
+/** Options for {@link Backend.load}. */
+export interface BackendLoadOptions {
+  device?: DeviceRequest;
+  /** Intra-op threads; the backend's default when omitted. */
+  threads?: number;
+}
+
+/**
+ * The contract every inference backend implements (onnxruntime-node today; onnxruntime-web or a
+ * remote model later). `describeBackendConformance` from `@defectkit/detector/testing` checks it.
+ *
+ * @example
+ * const info = await backend.load(modelBytes, { device: 'auto' });
+ * const out = await backend.run({ [info.inputs[0]!.name]: { type: 'float32', data, dims: [1, 3, 640, 640] } });
+ * await backend.dispose();
+ */
+export interface Backend {
+  /** Loads a model from its bytes or a path the backend can read; resolves with what it loaded. */
+  load(model: Uint8Array | string, options?: BackendLoadOptions): Promise<BackendInfo>;
+  /** Runs the model once. Keys are input names; the result holds every output by name. */
+  run(inputs: Readonly<Record<string, Tensor>>): Promise<Record<string, Tensor>>;
+  /** Releases the model; `run` afterwards throws `BACKEND_NOT_LOADED`. Calling it twice is harmless. */
+  dispose(): Promise<void>;
+  /** The loaded model's description, `undefined` before `load` and after `dispose`. */
+  readonly info: BackendInfo | undefined;
+}
+
+/** Makes a fresh, unloaded backend (what the conformance suite and model loaders take). */
+export type BackendFactory = () => Backend | Promise<Backend>;

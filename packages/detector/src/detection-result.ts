@@ -1,0 +1,25 @@
+import type { DefectKitError, Detection } from '@defectkit/core';
+
+/** Milliseconds per stage for one image (in a batch, `inference` is the batch run divided by its size). */
+export interface DetectionTimings {
+  /** Decoding the image file. */
+  decode: number;
+  /** Orientation, colour conversion, letterbox and tensor building. */
+  preprocess: number;
+  inference: number;
+  /** Decoding outputs, NMS and mapping boxes back to the image. */
+  postprocess: number;
+}
+
+/** The detections for one image, in its original pixels. */
+export interface DetectionResult {
+  detections: Detection[];
+  width: number;
+  height: number;
+  timings: DetectionTimings;
+}
+
+/** The outcome for one image of a batch or a stream: a result, or the typed error that image raised. */
+export type DetectionOutcome<TImage> =
+  | { index: number; input: TImage; image: string; ok: true; result: DetectionResult }
+  | { index: number; input: TImage; image: string; ok: false; error: DefectKitError };

@@ -1,0 +1,64 @@
+import { DefectKitError } from '@defectkit/core';
+import { describe, expect, it } from 'vitest';
+import { parseModelCard, parseModelCardText, type ModelCard } from './model-card.js';
+
+function sampleCard(): ModelCard & Record<string, unknown> {
+  return {
+    format: 'defectkit.model-card/v1',
+    name: 'pcb-defects',
+    task: 'detect',
+    classes: ['open', 'short', 'mousebite', 'spur', 'copper', 'pin-hole'],
+    input: { name: 'images', width: 640, height: 640, channels: 1, resize: 'letterbox', batchAxis: true, stride: 8, padValue: 114, scale: 1 / 255, mean: null, std: null },
+    output: { layout: 'ultralytics-bcn' },
+    thresholds: { conf: 0.25, iou: 0.7, maxDet: 300 },
+    recipe: { name: 'pcb-detector', options: {} },
+    training: { epochs: 3 },
+    metrics: { split: 'val' },
+  };
+}
+
+function codeAndField(fn: () => unknown): { code: string; field: unknown } {
+  try {
+    fn();
+  } catch (error) {
+    if (!DefectKitError.isInstance(error)) throw error;
+    return { code: error.code, field: error.details.field };
+  }
+  throw new Error('expected an error');
+}
+
+describe('parseModelCard', () => {
+  it('accepts the contract and keeps the informational sections', () => {
+    const card = parseModelCard(sampleCard(), 'm/model.json');
+    expect(card.classes).toHaveLength(6);
+    expect(card.input.channels).toBe(1);
+    expect(card.output.layout).toBe('ultralytics-bcn');
+    expect(card.thresholds).toEqual({ conf: 0.25, iou: 0.7, maxDet: 300 });
+    expect(card.training).toEqual({ epochs: 3 });
+  });
+
+  it.each([
+    ['format', (c: any) => (c.format = 'other/v2')],
+    ['classes', (c: any) => (c.classes = [])],
+    ['classes[1]', (c: any) => (c.classes[1] = 3)],
+    ['input.channels', (c: any) => (c.input.channels = 2)],
+    ['input.width', (c: any) => (c.input.width = 0)],
+    ['input.resize', (c: any) => (c.input.resize = 'stretch')],
+    ['input.batchAxis', (c: any) => delete c.input.batchAxis],
+    ['input.mean', (c: any) => (c.input.mean = [0.1, 0.2])],
+    ['output.layout', (c: any) => (c.output.layout = 'yolov9')],
+    ['output.layout', (c: any) => (c.output.layout = 'classifier')],
+    ['thresholds.conf', (c: any) => (c.thresholds.conf = 1.5)],
+    ['thresholds.maxDet', (c: any) => (c.thresholds.maxDet = 2.5)],
+    ['thresholds', (c: any) => delete c.thresholds],
+  ])('names the bad field %s', (field, mutate) => {
+    const card = sampleCard();
+    mutate(card);
+    const error = codeAndField(() => parseModelCard(card, 'm/model.json'));
+    expect(error).toEqual({ code: 'MODEL_CARD_INVALID', field });
+  });
+
+  it('reports invalid JSON with the file name', () => {
+    expect(() => parseModelCardText('{"format":', 'models/x/model.json')).toThrow(/models\/x\/model\.json: not valid JSON/);
+  });
+});

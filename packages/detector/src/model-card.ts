@@ -1,0 +1,170 @@
+import { OUTPUT_LAYOUTS, type OutputLayout } from '@defectkit/postprocess';
+import { ModelCardError } from './errors.js';
+
+/** The output layouts a model card may name: the `@defectkit/postprocess` list, so decoders and cards agree. */
+export { OUTPUT_LAYOUTS, type OutputLayout };
+
+/** The format tag of version 1 of the model card. */
+export const MODEL_CARD_FORMAT = 'defectkit.model-card/v1';
+
+/** How images are fed to the network. */
+export interface ModelInputSpec {
+  /** The ONNX input name. */
+  name: string;
+  /** Network input width and height in pixels (ignored for `resize: "none"` apart from documentation). */
+  width: number;
+  height: number;
+  /** 1 = greyscale, 3 = RGB. */
+  channels: 1 | 3;
+  /** `letterbox` (Ultralytics: centred, padded) or `none` (the image at its own size; the graph resizes). */
+  resize: 'letterbox' | 'none';
+  /** True when the input is `[B, C, H, W]`; false for torchvision detection graphs taking `[C, H, W]`. */
+  batchAxis: boolean;
+  stride: number;
+  padValue: number;
+  /** Pixels are multiplied by this (1/255 maps 8-bit to [0, 1]). */
+  scale: number;
+  /** Optional per-channel mean / std applied after `scale`: (x * scale - mean) / std. */
+  mean: number[] | null;
+  std: number[] | null;
+}
+
+/** Default score / IoU thresholds and the detection cap. */
+export interface ModelThresholds {
+  conf: number;
+  iou: number;
+  maxDet: number;
+}
+
+/** The `model.json` model card beside `model.onnx` (`defectkit.model-card/v1`). */
+export interface ModelCard {
+  format: typeof MODEL_CARD_FORMAT;
+  name: string;
+  task: 'detect' | 'classify';
+  classes: string[];
+  input: ModelInputSpec;
+  output: { layout: OutputLayout };
+  thresholds: ModelThresholds;
+  /** Informational: how the model was trained and how well it scored. */
+  recipe?: Record<string, unknown>;
+  training?: Record<string, unknown>;
+  metrics?: Record<string, unknown>;
+}
+
+type Json = Record<string, unknown>;
+
+class CardReader {
+  constructor(private readonly source: string) {}
+
+  fail(field: string, problem: string): never {
+    throw new ModelCardError('MODEL_CARD_INVALID', `${this.source}: field "${field}" ${problem}`, {
+      file: this.source,
+      field,
+    });
+  }
+
+  object(value: unknown, field: string): Json {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) this.fail(field, 'must be an object');
+    return value as Json;
+  }
+
+  string(value: unknown, field: string): string {
+    if (typeof value !== 'string' || value.length === 0) this.fail(field, 'must be a non-empty string');
+    return value;
+  }
+
+  number(value: unknown, field: string, check: (n: number) => boolean, expected: string): number {
+    if (typeof value !== 'number' || !Number.isFinite(value) || !check(value)) this.fail(field, `must be ${expected} (got ${JSON.stringify(value)})`);
+    return value;
+  }
+
+  positiveInt(value: unknown, field: string): number {
+    return this.number(value, field, (n) => Number.isInteger(n) && n > 0, 'a positive integer');
+  }
+
+  unit(value: unknown, field: string): number {
+    return this.number(value, field, (n) => n >= 0 && n <= 1, 'a number in [0, 1]');
+  }
+
+  oneOf<T extends string>(value: unknown, field: string, allowed: readonly T[]): T {
+    if (!allowed.includes(value as T)) this.fail(field, `must be one of ${allowed.map((a) => JSON.stringify(a)).join(', ')} (got ${JSON.stringify(value)})`);
+    return value as T;
+  }
+
+  optionalVector(value: unknown, field: string, length: number): number[] | null {
+    if (value === null || value === undefined) return null;
+    if (!Array.isArray(value) || value.length !== length || !value.every((v) => typeof v === 'number' && Number.isFinite(v)))
+      this.fail(field, `must be null or an array of ${length} numbers (one per channel)`);
+    return value as number[];
+  }
+}
+
+/**
+ * Validates a parsed `model.json` against the `defectkit.model-card/v1` contract. Every problem is a
+ * {@link ModelCardError} (code `MODEL_CARD_INVALID`) naming `source` and the field.
+ *
+ * @param value The parsed JSON.
+ * @param source The file name to quote in errors.
+ * @example
+ * const card = parseModelCard(JSON.parse(text), 'models/pcb-defects/model.json');
+ * card.classes; // ['open', 'short', ...]
+ */
+export function parseModelCard(value: unknown, source = 'model.json'): ModelCard {
+  const r: CardReader = new CardReader(source);
+  const root = r.object(value, '(root)');
+  if (root.format !== MODEL_CARD_FORMAT) r.fail('format', `must be "${MODEL_CARD_FORMAT}" (got ${JSON.stringify(root.format)})`);
+  const name = r.string(root.name, 'name');
+  const task = r.oneOf(root.task, 'task', ['detect', 'classify'] as const);
+  const rawClasses = root.classes;
+  if (!Array.isArray(rawClasses) || rawClasses.length === 0) r.fail('classes', 'must be a non-empty array of class names');
+  const classes = (rawClasses as unknown[]).map((c, i) => r.string(c, `classes[${i}]`));
+
+  const inp = r.object(root.input, 'input');
+  const channels = r.number(inp.channels, 'input.channels', (n) => n === 1 || n === 3, '1 or 3') as 1 | 3;
+  const batchAxis = inp.batchAxis;
+  if (typeof batchAxis !== 'boolean') r.fail('input.batchAxis', 'must be true or false');
+  const input: ModelInputSpec = {
+    name: r.string(inp.name, 'input.name'),
+    width: r.positiveInt(inp.width, 'input.width'),
+    height: r.positiveInt(inp.height, 'input.height'),
+    channels,
+    resize: r.oneOf(inp.resize, 'input.resize', ['letterbox', 'none'] as const),
+    batchAxis,
+    stride: r.positiveInt(inp.stride, 'input.stride'),
+    padValue: r.number(inp.padValue, 'input.padValue', (n) => n >= 0 && n <= 255, 'a number in [0, 255]'),
+    scale: r.number(inp.scale, 'input.scale', (n) => n > 0, 'a positive number'),
+    mean: r.optionalVector(inp.mean, 'input.mean', channels),
+    std: r.optionalVector(inp.std, 'input.std', channels),
+  };
+  if (input.std?.some((s) => s === 0)) r.fail('input.std', 'must not contain 0');
+
+  const out = r.object(root.output, 'output');
+  const layout = r.oneOf(out.layout, 'output.layout', OUTPUT_LAYOUTS);
+  if ((task === 'classify') !== (layout === 'classifier')) r.fail('output.layout', `"${layout}" does not fit task "${task}"`);
+
+  const th = r.object(root.thresholds, 'thresholds');
+  const thresholds: ModelThresholds = {
+    conf: r.unit(th.conf, 'thresholds.conf'),
+    iou: r.unit(th.iou, 'thresholds.iou'),
+    maxDet: r.positiveInt(th.maxDet, 'thresholds.maxDet'),
+  };
+
+  const card: ModelCard = { format: MODEL_CARD_FORMAT, name, task, classes, input, output: { layout }, thresholds };
+  for (const key of ['recipe', 'training', 'metrics'] as const) {
+    if (root[key] !== undefined && root[key] !== null) card[key] = r.object(root[key], key);
+  }
+  return card;
+}
+
+/**
+ * Parses the text of a `model.json`; invalid JSON is a `MODEL_CARD_INVALID` error naming the file.
+ */
+export function parseModelCardText(text: string, source = 'model.json'): ModelCard {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new ModelCardError('MODEL_CARD_INVALID', `${source}: not valid JSON (${(error as Error).message})`, { file: source }, { cause: error });
+  }
+  return parseModelCard(value, source);
+}

@@ -1,0 +1,1 @@
+export { describeBackendConformance, type ConformanceFixture } from './backend-conformance.js';

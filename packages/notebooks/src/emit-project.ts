@@ -1,0 +1,53 @@
+import { NotebookTemplateError } from './errors.js';
+import { buildNotebook, splitScript } from './ipynb.js';
+import { resolveOptions, type EmitOptions, type RecipeName, type ResolvedOptions } from './options.js';
+import { environmentYml, projectReadme, snowflakeYml } from './project-files.js';
+import { recipeConfig, renderScript } from './recipe-config.js';
+import { setupSql, teardownSql } from './snowflake-sql.js';
+
+/** One file of an emitted project (path relative to the project folder). */
+export interface EmittedFile {
+  path: string;
+  content: string;
+}
+
+/** An emitted training project: the resolved options and its files. */
+export interface EmittedProject {
+  options: ResolvedOptions;
+  files: EmittedFile[];
+}
+
+/** Script templates by recipe (percent-format Python with one `__DEFECTKIT_CONFIG__` placeholder). */
+export type RecipeTemplates = Partial<Record<RecipeName, string>>;
+
+/**
+ * Renders a recipe into its project files: `notebook.ipynb`, `train.py`, `setup.sql`,
+ * `teardown.sql`, `snowflake.yml`, `environment.yml` and `README.md`. Pure: the templates come in
+ * as text (the `/node` entry's `emitNotebookProject` loads them and writes the folder).
+ *
+ * @example
+ * const project = renderProject({ recipe: 'pcb-detector', epochs: 50 }, templates);
+ * project.files.map((f) => f.path); // ['notebook.ipynb', 'train.py', 'setup.sql', ...]
+ */
+export function renderProject(options: EmitOptions, templates: RecipeTemplates): EmittedProject {
+  const o = resolveOptions(options);
+  const templateName = `templates/${o.recipe}.py`;
+  const template = templates[o.recipe];
+  if (template === undefined) throw new NotebookTemplateError(`${templateName}: template not given`, { template: templateName });
+  const script = renderScript(template, recipeConfig(o), templateName);
+  const notebook = buildNotebook(splitScript(script, templateName), {
+    defectkit: { recipe: o.recipe, name: o.name },
+  });
+  return {
+    options: o,
+    files: [
+      { path: 'notebook.ipynb', content: `${JSON.stringify(notebook, null, 1)}\n` },
+      { path: 'train.py', content: script },
+      { path: 'setup.sql', content: setupSql(o) },
+      { path: 'teardown.sql', content: teardownSql(o) },
+      { path: 'snowflake.yml', content: snowflakeYml(o) },
+      { path: 'environment.yml', content: environmentYml(o) },
+      { path: 'README.md', content: projectReadme(o) },
+    ],
+  };
+}

@@ -1,0 +1,199 @@
+# %% [markdown]
+# # DefectKit `ultralytics` training
+#
+# Ultralytics YOLO (YOLOv8, YOLO11 or YOLO12 weights, chosen by name) trained on a YOLO-format
+# dataset, for accounts whose notebooks may `pip install ultralytics` (the external access
+# integration from `setup.sql` allows PyPI). The export keeps the raw head (`nms=False`), so the
+# ONNX output is `[B, 4+nc, A]` and the DefectKit detector decodes it like any Ultralytics export.
+#
+# Run it locally with `python train.py --local --data <yolo folder> --out <folder>`.
+
+# %%
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+# Options chosen when this project was emitted (`defectkit notebook emit`); flags override them.
+CONFIG = json.loads(__DEFECTKIT_CONFIG__)
+
+# %% [markdown]
+# ## Options
+
+# %%
+def parse_args(argv=None):
+    p = argparse.ArgumentParser(description='DefectKit ultralytics training')
+    p.add_argument('--local', action='store_true', help='read a local YOLO folder, write to a local folder')
+    p.add_argument('--data', default=CONFIG['dataset'], help='YOLO folder (local) or stage path (Snowflake)')
+    p.add_argument('--out', default=CONFIG.get('out', 'runs/ultralytics'))
+    p.add_argument('--name', default=CONFIG['name'])
+    p.add_argument('--classes', default=','.join(CONFIG['classes']))
+    p.add_argument('--weights', default=CONFIG['weights'], help='yolov8n.pt, yolo11s.pt, yolo12m.pt, ...')
+    p.add_argument('--imgsz', type=int, default=CONFIG['imgsz'])
+    p.add_argument('--epochs', type=int, default=CONFIG['epochs'])
+    p.add_argument('--batch', type=int, default=CONFIG['batch'])
+    p.add_argument('--gpus', type=int, default=CONFIG.get('gpus', 1), help='GPUs (Ultralytics runs DDP itself)')
+    p.add_argument('--device', default='auto', help="'cpu', '0', '0,1', ... or auto")
+    p.add_argument('--time-limit-min', type=float, default=0, help='0 = no cap (Ultralytics "time" in hours)')
+    p.add_argument('--stage-out', default=CONFIG.get('stageOut', ''))
+    p.add_argument('--registry-model', default=CONFIG.get('registryModel', ''))
+    return p.parse_args(argv)
+
+
+ARGS = parse_args([] if 'ipykernel' in sys.modules else None)
+
+# %% [markdown]
+# ## Install Ultralytics
+# The Container Runtime image does not ship Ultralytics: install it from PyPI when it is missing
+# (needs the notebook's external access integration).
+
+# %%
+def ensure_ultralytics():
+    try:
+        import ultralytics  # noqa: F401
+    except ImportError:
+        subprocess.check_call([sys.executable, '-m', 'pip', 'install', '--quiet', 'ultralytics>=8.3'])
+
+
+ensure_ultralytics()
+
+# %% [markdown]
+# ## Dataset
+# Ultralytics reads `data.yaml`. Its `path` is rewritten to where the dataset is now (a stage
+# copied to disk has moved), into a copy: the source is never modified.
+
+# %%
+def prepare_data_yaml(data_dir, out_dir, classes):
+    import yaml
+    src = data_dir / 'data.yaml'
+    spec = yaml.safe_load(src.read_text(encoding='utf-8'))
+    names = spec['names']
+    names = [names[k] for k in sorted(names)] if isinstance(names, dict) else list(names)
+    wanted = [c for c in classes.split(',') if c]
+    if wanted and wanted != names:
+        raise ValueError(f'{src}: names {names} differ from --classes {wanted}')
+    spec['path'] = str(data_dir.resolve())
+    spec['names'] = {i: n for i, n in enumerate(names)}
+    spec.pop('nc', None)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    dst = out_dir / 'data.yaml'
+    dst.write_text(yaml.safe_dump(spec, sort_keys=False), encoding='utf-8')
+    return dst, names
+
+# %% [markdown]
+# ## Train, validate, export
+# Ultralytics trains (with DistributedDataParallel over `--gpus` GPUs), validates the best weights
+# on the `val` split and exports ONNX with `nms=False` and a dynamic batch axis.
+
+# %%
+def run(args, data_dir, out_dir, log=print):
+    from ultralytics import YOLO
+    import torch
+    data_yaml, names = prepare_data_yaml(data_dir, out_dir, args.classes)
+    if args.device == 'auto':
+        n = torch.cuda.device_count()
+        device = ','.join(str(i) for i in range(min(args.gpus, n))) if n else 'cpu'
+    else:
+        device = args.device
+    t0 = time.time()
+    model = YOLO(args.weights)
+    extra = {'time': args.time_limit_min / 60} if args.time_limit_min else {}
+    model.train(data=str(data_yaml), epochs=args.epochs, imgsz=args.imgsz, batch=args.batch, device=device,
+                project=str(out_dir.resolve()), name='train', exist_ok=True, **extra)
+    seconds = time.time() - t0
+    best = YOLO(str(out_dir / 'train' / 'weights' / 'best.pt'))
+    metrics = best.val(data=str(data_yaml), imgsz=args.imgsz, split='val', device=device.split(',')[0])
+    ap50 = {names[int(c)]: float(v) for c, v in zip(metrics.ap_class_index, metrics.box.ap50)}
+    onnx_file = best.export(format='onnx', imgsz=args.imgsz, nms=False, dynamic=True, opset=12, simplify=False)
+    tmp = out_dir / 'model.onnx.tmp'
+    shutil.copyfile(onnx_file, tmp)
+    os.replace(tmp, out_dir / 'model.onnx')
+    card = {
+        'format': 'defectkit.model-card/v1', 'name': args.name, 'task': 'detect', 'classes': names,
+        'input': {'name': 'images', 'width': args.imgsz, 'height': args.imgsz, 'channels': 3, 'resize': 'letterbox',
+                  'batchAxis': True, 'stride': int(max(best.model.stride)), 'padValue': 114, 'scale': 1 / 255,
+                  'mean': None, 'std': None},
+        'output': {'layout': 'ultralytics-bcn'},
+        'thresholds': {'conf': 0.25, 'iou': 0.7, 'maxDet': 300},
+        'recipe': {'name': 'ultralytics', 'options': {'weights': args.weights, 'imgsz': args.imgsz,
+                                                      'epochs': args.epochs, 'batch': args.batch}},
+        'training': {'data': str(args.data), 'epochs': args.epochs, 'seconds': round(seconds), 'device': device},
+        'metrics': {'split': 'val', 'evaluator': 'ultralytics val',
+                    'coco': {'map50': float(metrics.box.map50), 'map50_95': float(metrics.box.map)},
+                    'perClassAp50': ap50},
+    }
+    tmp = out_dir / 'model.json.tmp'
+    tmp.write_text(json.dumps(card, indent=2) + '\n', encoding='utf-8')
+    os.replace(tmp, out_dir / 'model.json')
+    log(f'wrote {out_dir / "model.onnx"} and model.json (val mAP50 {card["metrics"]["coco"]["map50"]:.4f})')
+    return card
+
+# %% [markdown]
+# ## Snowflake: stage in, stage out, Model Registry
+# The dataset stage is copied to the container's disk; the ONNX file and card go back to a stage
+# and the model is logged to the registry as a custom model that runs the ONNX graph.
+
+# %%
+def stage_download(session, stage_path, local_dir):
+    stage_path = stage_path.rstrip('/')
+    prefix = stage_path.split('/', 1)[1] + '/' if '/' in stage_path else ''
+    for r in session.sql(f"LIST {stage_path}/").collect():
+        name = r['name']
+        rel = name.split('/', 1)[1][len(prefix):] if '/' in name else name
+        target = local_dir / os.path.dirname(rel)
+        target.mkdir(parents=True, exist_ok=True)
+        session.file.get(f"{stage_path}/{rel}", str(target))
+    return local_dir
+
+
+def log_to_registry(session, out_dir, card, model_name):
+    import numpy as np
+    import pandas as pd
+    from snowflake.ml.model import custom_model
+    from snowflake.ml.registry import Registry
+
+    class OnnxYolo(custom_model.CustomModel):
+        def __init__(self, context):
+            super().__init__(context)
+            import onnxruntime as ort
+            self.session = ort.InferenceSession(self.context.path('onnx'), providers=['CPUExecutionProvider'])
+
+        @custom_model.inference_api
+        def predict(self, df: pd.DataFrame) -> pd.DataFrame:
+            shape = [3, card['input']['height'], card['input']['width']]
+            x = np.stack([np.asarray(v, dtype=np.float32).reshape(shape) for v in df['IMAGE']])
+            y = self.session.run(None, {'images': x})[0]
+            return pd.DataFrame({'OUTPUT': [json.dumps(o.tolist()) for o in y]})
+
+    ctx = custom_model.ModelContext(artifacts={'onnx': str(out_dir / 'model.onnx'), 'card': str(out_dir / 'model.json')})
+    sample = pd.DataFrame({'IMAGE': [np.zeros(3 * card['input']['height'] * card['input']['width'], np.float32).tolist()]})
+    return Registry(session=session).log_model(
+        OnnxYolo(ctx), model_name=model_name, version_name=f"V{time.strftime('%Y%m%d_%H%M%S')}",
+        conda_dependencies=['onnxruntime', 'numpy', 'pandas'], sample_input_data=sample)
+
+# %% [markdown]
+# ## Run
+
+# %%
+def main(args):
+    out_dir = Path(args.out)
+    if args.local:
+        run(args, Path(args.data), out_dir)
+        return
+    from snowflake.snowpark.context import get_active_session
+    session = get_active_session()
+    data_dir = stage_download(session, args.data, Path('/tmp/defectkit-data'))
+    card = run(args, data_dir, out_dir)
+    if args.stage_out:
+        for f in ('model.onnx', 'model.json'):
+            session.file.put(str(out_dir / f), args.stage_out, auto_compress=False, overwrite=True)
+    if args.registry_model:
+        log_to_registry(session, out_dir, card, args.registry_model)
+
+
+if __name__ == '__main__':
+    main(ARGS)

@@ -1,0 +1,26 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** A minimal model card with the fields the registry reads. */
+export function sampleCard(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    format: 'defectkit.model-card/v1',
+    name: 'pcb-defects',
+    task: 'detect',
+    classes: ['open', 'short', 'mousebite', 'spur', 'copper', 'pin-hole'],
+    input: { name: 'images', width: 640, height: 640, channels: 1, resize: 'letterbox', batchAxis: true, stride: 8, padValue: 114, scale: 1 / 255, mean: null, std: null },
+    output: { layout: 'ultralytics-bcn' },
+    thresholds: { conf: 0.25, iou: 0.7, maxDet: 300 },
+    metrics: { coco: { map50: 0.5 } },
+    ...overrides,
+  };
+}
+
+/** Writes a model folder (arbitrary bytes as `model.onnx` and a card) into a fresh temp dir; returns its path. */
+export async function writeModelFolder(onnx: Uint8Array = new Uint8Array([8, 7, 6, 5, 4, 3, 2, 1]), card = sampleCard()): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'defectkit-model-'));
+  await writeFile(join(dir, 'model.onnx'), onnx);
+  await writeFile(join(dir, 'model.json'), `${JSON.stringify(card, null, 2)}\n`);
+  return dir;
+}

@@ -1,0 +1,429 @@
+import type { DuckDBResultReader, DuckDBValue } from '@duckdb/node-api';
+import { bindRows, type Bindings } from './binds.js';
+import type { Engine } from './engine.js';
+import { mapDuckDbError } from './duckdb-errors.js';
+import { compilationError, doesNotExist, unsupported } from './errors.js';
+import { applyModelCalls, runModelStatement, type Predictor } from './model-registry.js';
+import { kw, qualify, readName } from './object-names.js';
+import { column, describeColumn, needsJson, type RawValue } from './rowtype.js';
+import type { ServerCatalog } from './server-catalog.js';
+import type { Session } from './session.js';
+import { significant, sqlIdent, tokenize, type Token } from './sql-tokenizer.js';
+import { translateStatement } from './sql-translate.js';
+import { runStageStatement, type StagePaths } from './stages.js';
+import { StatementType, status, table, type StatementResult } from './statement-result.js';
+
+/** Everything a statement may touch. */
+export interface ExecEnv {
+  engine: Engine;
+  catalog: ServerCatalog;
+  session: Session;
+  paths: StagePaths;
+  predictor: Predictor;
+}
+
+const MODIFIERS = new Set(['OR', 'REPLACE', 'TEMPORARY', 'TEMP', 'TRANSIENT', 'VOLATILE', 'LOCAL', 'GLOBAL', 'SCOPED', 'SECURE', 'RECURSIVE', 'MATERIALIZED']);
+
+/** Executes one Snowflake statement for a session. */
+export async function executeStatement(env: ExecEnv, sql: string, bindings?: Bindings): Promise<StatementResult> {
+  // PUT/GET carry file URLs (`file:///a//b`) that are not SQL; like the driver, decide by the first word.
+  const fileVerb = /^\s*(PUT|GET)\s/i.exec(sql);
+  if (fileVerb) return runStageStatement(env, [{ kind: 'word', text: fileVerb[1]!, value: fileVerb[1]!.toUpperCase(), start: 0 }], sql);
+  const s = significant(tokenize(sql));
+  if (s.length === 0) throw compilationError('Empty SQL statement.');
+  const first = s[0]!.kind === 'word' ? s[0]!.value : s[0]!.text;
+  switch (first) {
+    case 'SELECT':
+    case 'WITH':
+    case 'VALUES':
+    case '(':
+    case 'INSERT':
+    case 'UPDATE':
+    case 'DELETE':
+    case 'MERGE':
+    case 'TRUNCATE':
+    case 'BEGIN':
+    case 'START':
+    case 'COMMIT':
+    case 'ROLLBACK':
+      return runDuck(env, sql, s, bindings);
+    case 'PUT':
+    case 'GET':
+    case 'LIST':
+    case 'LS':
+    case 'REMOVE':
+    case 'RM':
+      return runStageStatement(env, s, sql);
+    case 'CREATE':
+    case 'DROP':
+    case 'ALTER':
+    case 'UNDROP': {
+      let k = 1;
+      while (kw(s, k, ...MODIFIERS)) k++;
+      const kind = s[k]?.kind === 'word' ? s[k]!.value : '';
+      if (first === 'ALTER' && kind === 'SESSION') return status('Statement executed successfully.', StatementType.DDL);
+      if (kind === 'WAREHOUSE' || kind === 'ROLE' || kind === 'USER') return status('Statement executed successfully.', StatementType.DDL);
+      if (kind === 'DATABASE') return databaseStatement(env, first, s, k + 1);
+      if (kind === 'SCHEMA') return schemaStatement(env, first, s, k + 1);
+      if (kind === 'STAGE') return runStageStatement(env, s);
+      if (kind === 'MODEL') return runModelStatement(env, s);
+      if (kind === 'TABLE' || kind === 'VIEW' || kind === 'SEQUENCE' || kind === 'MACRO') {
+        if (first === 'UNDROP') throw unsupported('UNDROP');
+        return runDuck(env, sql, s, bindings);
+      }
+      throw unsupported(`${first} ${kind || s[k]?.text || ''}`.trim());
+    }
+    case 'COMMENT':
+      if (kw(s, 2, 'MODEL')) return runModelStatement(env, s);
+      throw unsupported(`COMMENT ON ${s[2]?.text ?? ''}`.trim());
+    case 'USE':
+      return useStatement(env, s);
+    case 'SHOW':
+      if (kw(s, 1, 'MODELS', 'VERSIONS', 'FUNCTIONS')) return runModelStatement(env, s);
+      if (kw(s, 1, 'STAGES')) return runStageStatement(env, s);
+      return showStatement(env, s);
+    case 'DESCRIBE':
+    case 'DESC':
+      return describeStatement(env, s);
+    default:
+      throw unsupported(first);
+  }
+}
+
+function sessionInfo(env: ExecEnv) {
+  const { session } = env;
+  return { database: session.database, schema: session.schema, user: session.user, role: session.role, warehouse: session.warehouse, sessionId: session.id };
+}
+
+function dmlType(first: string): number {
+  switch (first) {
+    case 'INSERT':
+      return StatementType.INSERT;
+    case 'UPDATE':
+      return StatementType.UPDATE;
+    case 'DELETE':
+      return StatementType.DELETE;
+    case 'MERGE':
+      return StatementType.MERGE;
+    default:
+      return 0;
+  }
+}
+
+async function runDuck(env: ExecEnv, sql: string, s: Token[], bindings?: Bindings): Promise<StatementResult> {
+  const first = s[0]!.kind === 'word' ? s[0]!.value : s[0]!.text;
+  const { session } = env;
+  if (first === 'CREATE' && session.database === null) {
+    // Snowflake refuses unqualified DDL without a current database; DuckDB would use its own default.
+    const k = s.findIndex((t, i) => i > 0 && t.kind === 'word' && ['TABLE', 'VIEW', 'SEQUENCE'].includes(t.value));
+    let n = k + 1;
+    if (kw(s, n, 'IF')) n += 3;
+    qualify(readName(s, n).parts, session, `CREATE ${s[k]?.value ?? ''}`);
+  }
+  const jsonBinds = new Set(
+    Object.entries(bindings ?? {})
+      .filter(([, b]) => ['VARIANT', 'OBJECT', 'ARRAY'].includes(String(b.type).toUpperCase()))
+      .map(([k]) => Number(k)),
+  );
+  const translation = translateStatement(sql, sessionInfo(env), jsonBinds);
+  const rows = bindRows(bindings, translation.bindCount);
+  const conn = session.conn;
+  let reader: DuckDBResultReader;
+  let changed = 0;
+  try {
+    if (rows.length === 1) {
+      reader = await conn.runAndReadAll(translation.sql, rows[0]);
+      changed = reader.rowsChanged;
+    } else {
+      // Array binding: the statement runs once per row inside one transaction.
+      const prepared = await conn.prepare(translation.sql);
+      await conn.run('BEGIN TRANSACTION');
+      try {
+        for (const row of rows) {
+          prepared.bind(row as DuckDBValue[]);
+          const r = await prepared.runAndReadAll();
+          changed += r.rowsChanged;
+        }
+        await conn.run('COMMIT');
+      } catch (error) {
+        await conn.run('ROLLBACK');
+        throw error;
+      }
+      prepared.destroySync();
+      return dmlAnswer(first, changed);
+    }
+  } catch (error) {
+    throw mapDuckDbError(error, sql);
+  }
+  const dml = dmlType(first);
+  if (dml !== 0) return dmlAnswer(first, changed);
+  if (first === 'CREATE' || first === 'DROP' || first === 'ALTER' || first === 'TRUNCATE') return ddlAnswer(first, s);
+  if (first === 'BEGIN' || first === 'START' || first === 'COMMIT' || first === 'ROLLBACK') {
+    return status('Statement executed successfully.', StatementType.TRANSACTION);
+  }
+  return readRows(env, reader, translation.modelCalls);
+}
+
+function dmlAnswer(first: string, changed: number): StatementResult {
+  switch (first) {
+    case 'INSERT':
+      return table([['number of rows inserted', 'fixed']], [[changed]], StatementType.INSERT);
+    case 'UPDATE':
+      return table([['number of rows updated', 'fixed'], ['number of multi-joined rows updated', 'fixed']], [[changed, 0]], StatementType.UPDATE);
+    case 'DELETE':
+      return table([['number of rows deleted', 'fixed']], [[changed]], StatementType.DELETE);
+    default:
+      return table([['number of rows affected', 'fixed']], [[changed]], StatementType.MERGE);
+  }
+}
+
+function ddlAnswer(first: string, s: Token[]): StatementResult {
+  let k = 1;
+  while (kw(s, k, ...MODIFIERS)) k++;
+  const kind = s[k]?.value ?? '';
+  let n = k + 1;
+  if (kw(s, n, 'IF')) n += kw(s, n + 1, 'NOT') ? 3 : 2;
+  const name = s[n] ? readName(s, n).parts.join('.') : '';
+  const label = kind.charAt(0) + kind.slice(1).toLowerCase();
+  if (first === 'CREATE') return status(`${label} ${name} successfully created.`);
+  if (first === 'DROP') return status(`${name} successfully dropped.`);
+  return status('Statement executed successfully.');
+}
+
+async function readRows(env: ExecEnv, reader: DuckDBResultReader, modelCalls: ReturnType<typeof translateStatement>['modelCalls']): Promise<StatementResult> {
+  const names = reader.columnNames();
+  const types = reader.columnTypes();
+  const described = names.map((name, i) => describeColumn(name, types[i]!));
+  const values = reader.getRows();
+  const json = types.some(needsJson) ? reader.getRowsJson() : null;
+  const rows: RawValue[][] = values.map((row, r) =>
+    row.map((v, c) => (v === null ? null : described[c]!.encode(v, json?.[r]?.[c]))),
+  );
+  const rowtype = described.map((d) => d.column);
+  if (modelCalls.length > 0) {
+    const js = reader.getRowsJS();
+    for (const call of modelCalls) {
+      const outputs = await applyModelCalls(env, call, js.map((row) => row[call.column]));
+      rowtype[call.column] = column(names[call.column]!, 'object');
+      outputs.forEach((o, r) => (rows[r]![call.column] = o === null ? null : JSON.stringify(o)));
+    }
+  }
+  return { kind: 'rows', rowtype, rows, statementTypeId: StatementType.SELECT };
+}
+
+function createMode(s: Token[]): 'create' | 'if-not-exists' | 'replace' {
+  if (kw(s, 1, 'OR') && kw(s, 2, 'REPLACE')) return 'replace';
+  return s.some((t, i) => t.value === 'IF' && s[i + 1]?.value === 'NOT') ? 'if-not-exists' : 'create';
+}
+
+function nameAfter(s: Token[], k: number): { parts: string[]; ifClause: boolean } {
+  let n = k;
+  let ifClause = false;
+  if (kw(s, n, 'IF')) {
+    ifClause = true;
+    n += kw(s, n + 1, 'NOT') ? 3 : 2;
+  }
+  return { parts: readName(s, n).parts, ifClause };
+}
+
+async function databaseStatement(env: ExecEnv, verb: string, s: Token[], k: number): Promise<StatementResult> {
+  const { engine, session } = env;
+  const { parts, ifClause } = nameAfter(s, k);
+  const name = parts[0]!;
+  if (verb === 'CREATE') {
+    const mode = createMode(s);
+    const existed = (await engine.findDatabase(name)) !== null;
+    await engine.createDatabase(name, mode);
+    session.database = name;
+    session.schema = 'PUBLIC';
+    await useDuck(env);
+    if (existed && mode === 'if-not-exists') return status(`${name} already exists, statement succeeded.`);
+    return status(`Database ${name} successfully created.`);
+  }
+  if (verb === 'DROP') {
+    const found = await engine.findDatabase(name);
+    if (found === null) {
+      if (ifClause) return status(`Drop statement executed successfully (${name} already dropped).`);
+      throw doesNotExist('Database', name);
+    }
+    if (session.database === found) {
+      session.database = null;
+      session.schema = null;
+      await session.conn.run('USE memory.main');
+    }
+    await engine.dropDatabase(found);
+    env.catalog.stages = env.catalog.stages.filter((st) => st.database !== found);
+    env.catalog.models = env.catalog.models.filter((m) => m.database !== found);
+    env.catalog.save();
+    return status(`${found} successfully dropped.`);
+  }
+  throw unsupported(`${verb} DATABASE`);
+}
+
+async function schemaStatement(env: ExecEnv, verb: string, s: Token[], k: number): Promise<StatementResult> {
+  const { engine, session } = env;
+  const { parts, ifClause } = nameAfter(s, k);
+  const database = parts.length === 2 ? parts[0]! : session.database;
+  const schema = parts[parts.length - 1]!;
+  if (database === null) qualify([schema, 'X'], session, `${verb} SCHEMA`);
+  const db = (await engine.findDatabase(database!)) ?? database!;
+  if (verb === 'CREATE') {
+    const mode = createMode(s);
+    const existed = (await engine.findDatabase(db)) !== null && (await engine.findSchema(db, schema)) !== null;
+    await engine.createSchema(db, schema, mode);
+    session.database = db;
+    session.schema = schema;
+    await useDuck(env);
+    if (existed && mode === 'if-not-exists') return status(`${schema} already exists, statement succeeded.`);
+    return status(`Schema ${schema} successfully created.`);
+  }
+  if (verb === 'DROP') {
+    const found = (await engine.findDatabase(db)) === null ? null : await engine.findSchema(db, schema);
+    if (found === null) {
+      if (ifClause) return status(`Drop statement executed successfully (${schema} already dropped).`);
+      throw doesNotExist('Schema', `${db}.${schema}`);
+    }
+    if (session.database === db && session.schema === found) {
+      session.schema = null;
+      await session.conn.run(`USE ${sqlIdent(db)}`);
+    }
+    await engine.dropSchema(db, found);
+    env.catalog.stages = env.catalog.stages.filter((st) => !(st.database === db && st.schema === found));
+    env.catalog.models = env.catalog.models.filter((m) => !(m.database === db && m.schema === found));
+    env.catalog.save();
+    return status(`${found} successfully dropped.`);
+  }
+  throw unsupported(`${verb} SCHEMA`);
+}
+
+/** Points the session's DuckDB connection at its current database and schema. */
+export async function useDuck(env: ExecEnv): Promise<void> {
+  const { session } = env;
+  if (session.database === null) return;
+  if (session.schema !== null) await session.conn.run(`USE ${sqlIdent(session.database)}.${sqlIdent(session.schema)}`);
+  else await session.conn.run(`USE ${sqlIdent(session.database)}`);
+}
+
+async function useStatement(env: ExecEnv, s: Token[]): Promise<StatementResult> {
+  const { engine, session } = env;
+  let k = 1;
+  const kind = kw(s, 1, 'DATABASE', 'SCHEMA', 'WAREHOUSE', 'ROLE', 'SECONDARY') ? s[1]!.value : null;
+  if (kind !== null) k = 2;
+  const { parts } = readName(s, k);
+  if (kind === 'WAREHOUSE') {
+    session.warehouse = parts[0]!;
+    return status('Statement executed successfully.', StatementType.USE);
+  }
+  if (kind === 'ROLE' || kind === 'SECONDARY') {
+    if (kind === 'ROLE') session.role = parts[0]!;
+    return status('Statement executed successfully.', StatementType.USE);
+  }
+  let database: string | null;
+  let schema: string | null;
+  if (kind === 'DATABASE' || (kind === null && parts.length === 1)) {
+    database = parts[0]!;
+    schema = 'PUBLIC';
+  } else if (parts.length === 2) {
+    database = parts[0]!;
+    schema = parts[1]!;
+  } else {
+    database = session.database;
+    schema = parts[0]!;
+  }
+  if (database === null) qualify([schema!, 'X'], session, 'USE SCHEMA');
+  const db = await engine.findDatabase(database!);
+  if (db === null) throw doesNotExist('Database', database!);
+  const sc = await engine.findSchema(db, schema!);
+  if (sc === null && kind !== 'DATABASE' && !(kind === null && parts.length === 1)) throw doesNotExist('Schema', `${db}.${schema}`);
+  session.database = db;
+  session.schema = sc;
+  await useDuck(env);
+  return status('Statement executed successfully.', StatementType.USE);
+}
+
+async function showStatement(env: ExecEnv, s: Token[]): Promise<StatementResult> {
+  const { engine, session } = env;
+  const what = kw(s, 1, 'TERSE') ? s[2]?.value : s[1]?.value;
+  const likeAt = s.findIndex((t) => t.kind === 'word' && t.value === 'LIKE');
+  const like = likeAt >= 0 ? likePattern(s[likeAt + 1]?.value ?? '%') : null;
+  const inAt = s.findIndex((t) => t.kind === 'word' && t.value === 'IN');
+  const scope = inAt >= 0 ? readName(s, kw(s, inAt + 1, 'DATABASE', 'SCHEMA', 'ACCOUNT') ? inAt + 2 : inAt + 1) : null;
+  const now = new Date();
+  switch (what) {
+    case 'DATABASES': {
+      const rows = (await engine.databases()).filter((d) => !like || like.test(d)).map((d) => [now, d, d === session.database ? 'Y' : 'N', '', 'SYSADMIN']);
+      return table([['created_on', 'timestamp_ltz'], ['name', 'text'], ['is_current', 'text'], ['comment', 'text'], ['owner', 'text']], rows);
+    }
+    case 'SCHEMAS': {
+      const db = scope ? scope.parts[0]! : session.database;
+      if (db === null) qualify(['X', 'X'], session, 'SHOW SCHEMAS');
+      const found = await engine.findDatabase(db!);
+      if (found === null) throw doesNotExist('Database', db!);
+      const rows = (await engine.schemas(found)).filter((x) => !like || like.test(x)).map((x) => [now, x, x === session.schema ? 'Y' : 'N', found, '', 'SYSADMIN']);
+      return table([['created_on', 'timestamp_ltz'], ['name', 'text'], ['is_current', 'text'], ['database_name', 'text'], ['comment', 'text'], ['owner', 'text']], rows);
+    }
+    case 'TABLES':
+    case 'VIEWS':
+    case 'OBJECTS': {
+      let db = session.database;
+      let schema = session.schema;
+      if (scope) {
+        if (scope.parts.length === 2) [db, schema] = [scope.parts[0]!, scope.parts[1]!];
+        else if (kw(s, inAt + 1, 'DATABASE')) [db, schema] = [scope.parts[0]!, null];
+        else schema = scope.parts[0]!;
+      }
+      if (db === null) qualify(['X', 'X'], session, `SHOW ${what}`);
+      const reader = await session.conn.runAndReadAll(
+        `SELECT table_catalog, table_schema, table_name, table_type FROM information_schema.tables WHERE table_catalog = $1 AND ($2 IS NULL OR table_schema = $2) ORDER BY 2, 3`,
+        [db, schema],
+      );
+      const rows = reader
+        .getRows()
+        .filter((r) => (what === 'VIEWS' ? r[3] === 'VIEW' : what === 'TABLES' ? r[3] !== 'VIEW' : true))
+        .filter((r) => !like || like.test(String(r[2])))
+        .map((r) => [now, String(r[2]), String(r[0]), String(r[1]), r[3] === 'VIEW' ? 'VIEW' : 'TABLE', '', 'SYSADMIN']);
+      return table([['created_on', 'timestamp_ltz'], ['name', 'text'], ['database_name', 'text'], ['schema_name', 'text'], ['kind', 'text'], ['comment', 'text'], ['owner', 'text']], rows);
+    }
+    case 'WAREHOUSES':
+      return table([['name', 'text'], ['state', 'text'], ['type', 'text'], ['size', 'text']], [[session.warehouse ?? 'LOCAL_WH', 'STARTED', 'STANDARD', 'X-Small']]);
+    default:
+      throw unsupported(`SHOW ${what ?? ''}`.trim());
+  }
+}
+
+async function describeStatement(env: ExecEnv, s: Token[]): Promise<StatementResult> {
+  const k = kw(s, 1, 'TABLE', 'VIEW') ? 2 : 1;
+  const name = qualify(readName(s, k).parts, env.session, 'DESCRIBE TABLE');
+  let reader: DuckDBResultReader;
+  try {
+    reader = await env.session.conn.runAndReadAll(
+      `SELECT column_name, data_type, is_nullable FROM information_schema.columns WHERE table_catalog = $1 AND table_schema = $2 AND table_name = $3 ORDER BY ordinal_position`,
+      [name.database, name.schema, name.name],
+    );
+  } catch (error) {
+    throw mapDuckDbError(error, '');
+  }
+  const rows = reader.getRows();
+  if (rows.length === 0) throw doesNotExist('Table', `${name.database}.${name.schema}.${name.name}`, '42S02');
+  return table(
+    [['name', 'text'], ['type', 'text'], ['kind', 'text'], ['null?', 'text'], ['default', 'text'], ['primary key', 'text'], ['unique key', 'text']],
+    rows.map((r) => [String(r[0]), snowflakeTypeName(String(r[1])), 'COLUMN', r[2] === 'YES' ? 'Y' : 'N', null, 'N', 'N']),
+    StatementType.DESCRIBE,
+  );
+}
+
+/** The Snowflake spelling of a DuckDB column type, for DESCRIBE. */
+function snowflakeTypeName(duck: string): string {
+  if (/^DECIMAL/.test(duck)) return duck.replace('DECIMAL', 'NUMBER');
+  const map: Record<string, string> = {
+    BIGINT: 'NUMBER(38,0)', INTEGER: 'NUMBER(38,0)', DOUBLE: 'FLOAT', VARCHAR: 'VARCHAR(16777216)', BLOB: 'BINARY(8388608)',
+    BOOLEAN: 'BOOLEAN', DATE: 'DATE', TIME: 'TIME(9)', TIMESTAMP: 'TIMESTAMP_NTZ(9)', 'TIMESTAMP WITH TIME ZONE': 'TIMESTAMP_LTZ(9)', JSON: 'VARIANT',
+  };
+  return map[duck] ?? duck;
+}
+
+/** A SQL LIKE pattern as a case-insensitive regex (SHOW … LIKE is case-insensitive). */
+export function likePattern(pattern: string): RegExp {
+  const body = pattern.replace(/[.+^${}()|[\]\\*?]/g, '\\$&').replace(/%/g, '.*').replace(/_/g, '.');
+  return new RegExp(`^${body}$`, 'i');
+}

@@ -1,0 +1,49 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { gunzipSync, gzipSync } from 'node:zlib';
+
+/** Reads a request body; gunzips it when it starts with the gzip magic bytes (the header is not trustworthy). */
+export async function readBody(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  let buf = Buffer.concat(chunks);
+  if (buf.length >= 2 && buf[0] === 0x1f && buf[1] === 0x8b) buf = gunzipSync(buf);
+  if (buf.length === 0) return {};
+  return JSON.parse(buf.toString('utf8')) as unknown;
+}
+
+/** Sends a JSON answer (the driver only parses bodies whose Content-Type is application/json). */
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+/**
+ * Sends a pre-gzipped result chunk. It is not a JSON document (rows without the enclosing brackets),
+ * so it must not be labelled application/json, or the HTTP client would try to parse it.
+ */
+export function sendGzipChunk(res: ServerResponse, gz: Buffer): void {
+  res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Encoding': 'gzip', 'Content-Length': gz.length });
+  res.end(gz);
+}
+
+/** Gzips a result chunk: rows joined by commas, without the enclosing brackets (the driver adds them). */
+export function encodeChunk(rows: unknown[][]): Buffer {
+  return gzipSync(Buffer.from(rows.map((r) => JSON.stringify(r)).join(','), 'utf8'));
+}
+
+/** The session or master token from `Authorization: Snowflake Token="…"`. */
+export function bearerToken(req: IncomingMessage): string | null {
+  const header = req.headers.authorization ?? '';
+  const m = /Snowflake Token="([^"]*)"/.exec(header);
+  return m ? m[1]! : null;
+}
+
+/** A timer that can be awaited and cancelled, so waiting leaves no handle behind. */
+export function delay(ms: number): { promise: Promise<void>; cancel(): void } {
+  let timer: NodeJS.Timeout | undefined;
+  const promise = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+  });
+  return { promise, cancel: () => clearTimeout(timer) };
+}

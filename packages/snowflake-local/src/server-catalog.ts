@@ -1,0 +1,86 @@
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SnowflakeLocalConfigError } from './errors.js';
+
+/** A named internal stage. */
+export interface StageRecord {
+  database: string;
+  schema: string;
+  name: string;
+  temporary: boolean;
+  createdOn: string;
+  comment: string;
+}
+
+/** One version of a registered model. */
+export interface ModelVersionRecord {
+  name: string;
+  createdOn: string;
+  comment: string;
+  metadata: Record<string, unknown>;
+  aliases: string[];
+  /** Methods from MANIFEST.yml: name, type (FUNCTION|TABLE_FUNCTION), inputs, outputs. */
+  functions: { name: string; type: string; handler: string; inputs: { name: string; type: string }[]; outputs: { name?: string; type: string }[] }[];
+  userData: Record<string, unknown>;
+  modelType: string;
+}
+
+/** A registered model. */
+export interface ModelRecord {
+  database: string;
+  schema: string;
+  name: string;
+  createdOn: string;
+  comment: string;
+  defaultVersion: string | null;
+  versions: ModelVersionRecord[];
+}
+
+interface CatalogFile {
+  version: 1;
+  stages: StageRecord[];
+  models: ModelRecord[];
+}
+
+/**
+ * Stages and models, the objects DuckDB does not hold. Saved to `catalog.json` under the data dir
+ * (written to a temporary sibling and renamed) after every change; kept in memory otherwise.
+ */
+export class ServerCatalog {
+  stages: StageRecord[] = [];
+  models: ModelRecord[] = [];
+
+  constructor(private readonly file: string | null) {
+    if (file !== null && existsSync(file)) {
+      let parsed: CatalogFile;
+      try {
+        parsed = JSON.parse(readFileSync(file, 'utf8')) as CatalogFile;
+      } catch (cause) {
+        throw new SnowflakeLocalConfigError(`cannot read ${file}: ${(cause as Error).message}`, { file }, { cause });
+      }
+      if (parsed.version !== 1 || !Array.isArray(parsed.stages) || !Array.isArray(parsed.models)) {
+        throw new SnowflakeLocalConfigError(`${file} is not a snowflake-local catalog (field "version" must be 1)`, { file, field: 'version' });
+      }
+      this.stages = parsed.stages;
+      this.models = parsed.models;
+    }
+  }
+
+  /** Writes the persistent part (temporary stages are left out). */
+  save(): void {
+    if (this.file === null) return;
+    const body: CatalogFile = { version: 1, stages: this.stages.filter((s) => !s.temporary), models: this.models };
+    mkdirSync(join(this.file, '..'), { recursive: true });
+    const tmp = `${this.file}.${process.pid}.tmp`;
+    writeFileSync(tmp, `${JSON.stringify(body, null, 2)}\n`);
+    renameSync(tmp, this.file);
+  }
+
+  findStage(database: string, schema: string, name: string): StageRecord | undefined {
+    return this.stages.find((s) => s.database === database && s.schema === schema && s.name === name);
+  }
+
+  findModel(database: string, schema: string, name: string): ModelRecord | undefined {
+    return this.models.find((m) => m.database === database && m.schema === schema && m.name === name);
+  }
+}

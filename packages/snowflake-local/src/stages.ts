@@ -1,0 +1,361 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { join, relative, resolve, sep } from 'node:path';
+import { compilationError, doesNotExist, SnowflakeSqlError, unsupported } from './errors.js';
+import type { ExecEnv } from './executor.js';
+import { kw, qualify, readName, truthy } from './object-names.js';
+import { significant, tokenize, type Token } from './sql-tokenizer.js';
+import { StatementType, status, table, type StatementResult } from './statement-result.js';
+
+/** Where stage and model files live. */
+export interface StagePaths {
+  /** Root of the data dir (a temporary directory when the server runs in memory). */
+  root: string;
+}
+
+const enc = (s: string): string => encodeURIComponent(s);
+
+/** Directory of a named stage. */
+export function namedStageDir(paths: StagePaths, database: string, schema: string, name: string): string {
+  return join(paths.root, 'stages', enc(database), enc(schema), enc(name));
+}
+
+/** Directory of a user's `@~` stage. */
+export function userStageDir(paths: StagePaths, user: string): string {
+  return join(paths.root, 'stages', '~', enc(user));
+}
+
+/** Directory of a model version's files. */
+export function modelVersionDir(paths: StagePaths, database: string, schema: string, model: string, version: string): string {
+  return join(paths.root, 'models', enc(database), enc(schema), enc(model), enc(version));
+}
+
+/** A resolved stage location: the stage's root directory and the path prefix inside it. */
+export interface StageLocation {
+  dir: string;
+  prefix: string;
+  /** How LIST names files: `<stage name lower-case>/` (empty for `@~`). */
+  listPrefix: string;
+  readOnly: boolean;
+}
+
+/** Splits `name/path` at the first slash outside double quotes. */
+function splitStageRef(ref: string): { name: string; path: string } {
+  let inQuote = false;
+  for (let i = 0; i < ref.length; i++) {
+    if (ref[i] === '"') inQuote = !inQuote;
+    else if (ref[i] === '/' && !inQuote) return { name: ref.slice(0, i), path: ref.slice(i + 1) };
+  }
+  return { name: ref, path: '' };
+}
+
+function checkPath(path: string): string {
+  const clean = path.replace(/^\/+/, '');
+  if (clean.split('/').some((seg) => seg === '..')) throw compilationError(`invalid stage path '${path}': '..' is not allowed.`, { path });
+  return clean;
+}
+
+/** Resolves `@stage/path`, `@~/path` or `snow://model/DB.S.M/versions/V/path` to a directory. */
+export function resolveStage(env: ExecEnv, ref: string): StageLocation {
+  if (ref.startsWith('snow://model/')) {
+    const m = /^snow:\/\/model\/([^/]+)\/versions\/([^/]+)\/?(.*)$/.exec(ref);
+    if (!m) throw compilationError(`invalid model location '${ref}'.`, { ref });
+    const parts = significant(tokenize(m[1]!)).filter((t) => t.text !== '.').map((t) => t.value);
+    const name = qualify(parts, env.session, 'LIST');
+    const model = env.catalog.findModel(name.database, name.schema, name.name);
+    if (!model) throw doesNotExist('Model', `${name.database}.${name.schema}.${name.name}`);
+    const version = model.versions.find((v) => v.name === m[2]!.toUpperCase() || v.name === m[2]);
+    if (!version) throw doesNotExist('Model version', `${name.name}/${m[2]}`);
+    return {
+      dir: modelVersionDir(env.paths, name.database, name.schema, model.name, version.name),
+      prefix: checkPath(m[3]!),
+      listPrefix: `versions/${version.name}/`,
+      readOnly: true,
+    };
+  }
+  const at = ref.startsWith('@') ? ref.slice(1) : ref;
+  const { name, path } = splitStageRef(at);
+  if (name === '~') return { dir: userStageDir(env.paths, env.session.user), prefix: checkPath(path), listPrefix: '', readOnly: false };
+  if (name.startsWith('%')) throw unsupported(`table stage @${name}`);
+  const parts = significant(tokenize(name)).filter((t) => t.text !== '.');
+  if (parts.some((t) => t.kind !== 'word' && t.kind !== 'quoted-ident')) throw compilationError(`invalid stage name '@${name}'.`, { stage: name });
+  const qualified = qualify(parts.map((t) => t.value), env.session, 'stage operation');
+  const stage = env.catalog.findStage(qualified.database, qualified.schema, qualified.name);
+  if (!stage) throw doesNotExist('Stage', `${qualified.database}.${qualified.schema}.${qualified.name}`);
+  return {
+    dir: namedStageDir(env.paths, stage.database, stage.schema, stage.name),
+    prefix: checkPath(path),
+    listPrefix: `${stage.name.toLowerCase()}/`,
+    readOnly: false,
+  };
+}
+
+/**
+ * Splits a file statement into words: quoted strings stay whole, `=` stands alone. File URLs such as
+ * `file:///tmp//x` contain `//`, which the SQL tokenizer would read as a comment, so this scanner is
+ * separate and only knows quotes, spaces and `=`.
+ */
+export function scanWords(sql: string): { text: string; quoted: boolean }[] {
+  const words: { text: string; quoted: boolean }[] = [];
+  let i = 0;
+  let current = '';
+  const flush = (): void => {
+    if (current) words.push({ text: current, quoted: false });
+    current = '';
+  };
+  while (i < sql.length) {
+    const c = sql[i]!;
+    if (/\s/.test(c) || c === ';') {
+      flush();
+      i++;
+    } else if (c === '=') {
+      flush();
+      words.push({ text: '=', quoted: false });
+      i++;
+    } else if (c === "'") {
+      flush();
+      let value = '';
+      i++;
+      while (i < sql.length && !(sql[i] === "'" && sql[i + 1] !== "'")) {
+        if (sql[i] === "'" || sql[i] === '\\') i++;
+        value += sql[i] ?? '';
+        i++;
+      }
+      if (i >= sql.length) throw compilationError('syntax error: unterminated string literal.');
+      i++;
+      words.push({ text: value, quoted: true });
+    } else {
+      current += c;
+      i++;
+    }
+  }
+  flush();
+  return words;
+}
+
+function optionsFrom(words: { text: string; quoted: boolean }[]): Map<string, string> {
+  const options = new Map<string, string>();
+  for (let i = 0; i < words.length; i++) {
+    if (words[i + 1]?.text === '=' && words[i + 2]) {
+      options.set(words[i]!.text.toUpperCase(), words[i + 2]!.text);
+      i += 2;
+    } else throw compilationError(`syntax error: unexpected '${words[i]!.text}'.`);
+  }
+  return options;
+}
+
+function fileUrlPath(text: string): string {
+  if (!/^file:\/\//i.test(text)) throw compilationError(`invalid local file location '${text}': it must start with file://.`, { location: text });
+  return decodeURI(text.replace(/^file:\/\//i, ''));
+}
+
+/** Files under a stage matching a prefix and optional PATTERN, as paths relative to the stage root. */
+function matchingFiles(loc: StageLocation, pattern: string | undefined): string[] {
+  if (!existsSync(loc.dir)) return [];
+  let regex: RegExp | null = null;
+  if (pattern !== undefined) {
+    try {
+      regex = new RegExp(`^(?:${pattern})$`);
+    } catch {
+      throw new SnowflakeSqlError('100048', '2201B', `Invalid regular expression '${pattern}'.`, { pattern });
+    }
+  }
+  return walk(loc.dir)
+    .map((f) => relative(loc.dir, f).split(sep).join('/'))
+    .filter((r) => r.startsWith(loc.prefix))
+    .filter((r) => regex === null || regex.test(r) || regex.test(`${loc.listPrefix}${r}`))
+    .sort();
+}
+
+function walk(dir: string): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...walk(full));
+    else if (entry.isFile()) out.push(full);
+  }
+  return out;
+}
+
+/** Runs PUT, GET, LIST, REMOVE and CREATE/DROP/SHOW STAGE. */
+export async function runStageStatement(env: ExecEnv, s: Token[], sql?: string): Promise<StatementResult> {
+  const first = s[0]!.value;
+  if (first === 'CREATE') return createStage(env, s);
+  if (first === 'DROP') return dropStage(env, s);
+  if (first === 'SHOW') return showStages(env);
+  if (first === 'ALTER') throw unsupported('ALTER STAGE');
+  const raw = sql ?? s.map((t) => t.text).join(' ');
+  const words = scanWords(raw).slice(1);
+  if (first === 'PUT') {
+    const [src, target, ...rest] = words;
+    if (!src || !target) throw compilationError('syntax error: PUT needs a local file and a stage.');
+    const options = optionsFrom(rest);
+    const loc = resolveStage(env, target.text);
+    if (loc.readOnly) throw unsupported('PUT into a model version location');
+    const compression = (options.get('SOURCE_COMPRESSION') ?? 'AUTO_DETECT').toLowerCase();
+    const known = ['auto_detect', 'gzip', 'bzip2', 'brotli', 'zstd', 'deflate', 'raw_deflate', 'none'];
+    if (!known.includes(compression)) throw compilationError(`invalid SOURCE_COMPRESSION '${compression}'.`, { option: 'SOURCE_COMPRESSION' });
+    const location = join(loc.dir, loc.prefix);
+    mkdirSync(location, { recursive: true });
+    return {
+      kind: 'transfer',
+      data: {
+        command: 'UPLOAD',
+        src_locations: [fileUrlPath(src.text)],
+        autoCompress: truthy(options.get('AUTO_COMPRESS'), true),
+        // The driver crashes on 'none'; auto-detection of an uncompressed file means the same.
+        sourceCompression: compression === 'none' ? 'auto_detect' : compression,
+        overwrite: truthy(options.get('OVERWRITE'), false),
+        parallel: Number(options.get('PARALLEL') ?? 4),
+        threshold: 200 * 1024 * 1024,
+        stageInfo: stageInfo(location),
+        encryptionMaterial: null,
+        presignedUrls: [],
+        operation: 'Node',
+        kind: null,
+      },
+    };
+  }
+  if (first === 'GET') {
+    const [source, target, ...rest] = words;
+    if (!source || !target) throw compilationError('syntax error: GET needs a stage and a local directory.');
+    const options = optionsFrom(rest);
+    const loc = resolveStage(env, source.text);
+    const files = matchingFiles(loc, options.get('PATTERN'));
+    return {
+      kind: 'transfer',
+      data: {
+        command: 'DOWNLOAD',
+        src_locations: files,
+        localLocation: fileUrlPath(target.text),
+        stageInfo: stageInfo(loc.dir),
+        parallel: Number(options.get('PARALLEL') ?? 4),
+        encryptionMaterial: null,
+        presignedUrls: [],
+        operation: 'Node',
+        kind: null,
+      },
+    };
+  }
+  if (first === 'LIST' || first === 'LS') {
+    const [source, ...rest] = words;
+    if (!source) throw compilationError('syntax error: LIST needs a stage.');
+    const options = optionsFrom(rest);
+    const loc = resolveStage(env, source.text);
+    const rows = matchingFiles(loc, options.get('PATTERN')).map((r) => {
+      const full = join(loc.dir, r);
+      const st = statSync(full);
+      const md5 = createHash('md5').update(readFileSync(full)).digest('hex');
+      return [`${loc.listPrefix}${r}`, st.size, md5, st.mtime.toUTCString()];
+    });
+    return table([['name', 'text'], ['size', 'fixed'], ['md5', 'text'], ['last_modified', 'text']], rows, StatementType.SELECT);
+  }
+  if (first === 'REMOVE' || first === 'RM') {
+    const [source, ...rest] = words;
+    if (!source) throw compilationError('syntax error: REMOVE needs a stage.');
+    const options = optionsFrom(rest);
+    const loc = resolveStage(env, source.text);
+    if (loc.readOnly) throw unsupported('REMOVE from a model version location');
+    const files = matchingFiles(loc, options.get('PATTERN'));
+    for (const r of files) rmSync(join(loc.dir, r));
+    return table([['name', 'text'], ['result', 'text']], files.map((r) => [`${loc.listPrefix}${r}`, 'removed']), StatementType.SELECT);
+  }
+  throw unsupported(first);
+}
+
+function stageInfo(location: string): Record<string, unknown> {
+  return {
+    locationType: 'LOCAL_FS',
+    location: location.endsWith('/') ? location : `${location}/`,
+    path: location,
+    region: null,
+    creds: {},
+    isClientSideEncrypted: false,
+    presignedUrl: null,
+    endPoint: null,
+  };
+}
+
+function createStage(env: ExecEnv, s: Token[]): StatementResult {
+  let k = 1;
+  let replace = false;
+  let temporary = false;
+  while (kw(s, k, 'OR', 'REPLACE', 'TEMPORARY', 'TEMP', 'SCOPED')) {
+    if (s[k]!.value === 'REPLACE') replace = true;
+    if (s[k]!.value === 'TEMPORARY' || s[k]!.value === 'TEMP') temporary = true;
+    k++;
+  }
+  k++; // STAGE
+  let ifNotExists = false;
+  if (kw(s, k, 'IF')) {
+    ifNotExists = true;
+    k += 3;
+  }
+  const { parts, end } = readName(s, k);
+  const rest = s.slice(end);
+  if (rest.some((t) => t.kind === 'word' && (t.value === 'URL' || t.value === 'STORAGE_INTEGRATION' || t.value === 'CREDENTIALS'))) {
+    throw unsupported('external stage (URL/STORAGE_INTEGRATION)');
+  }
+  const name = qualify(parts, env.session, 'CREATE STAGE');
+  const existing = env.catalog.findStage(name.database, name.schema, name.name);
+  const dir = namedStageDir(env.paths, name.database, name.schema, name.name);
+  if (existing) {
+    if (ifNotExists) return status(`${name.name} already exists, statement succeeded.`);
+    if (!replace) throw new SnowflakeSqlError('002002', '42710', `SQL compilation error:\nObject '${name.name}' already exists.`, { name: name.name });
+    env.catalog.stages = env.catalog.stages.filter((st) => st !== existing);
+    rmSync(dir, { recursive: true, force: true });
+  }
+  let comment = '';
+  const commentAt = rest.findIndex((t) => t.kind === 'word' && t.value === 'COMMENT');
+  if (commentAt >= 0) comment = rest[commentAt + 2]?.value ?? '';
+  env.catalog.stages.push({ ...name, temporary, createdOn: new Date().toISOString(), comment });
+  if (temporary) env.session.tempStages.add(`${name.database}.${name.schema}.${name.name}`);
+  mkdirSync(dir, { recursive: true });
+  env.catalog.save();
+  return status(`Stage area ${name.name} successfully created.`);
+}
+
+function dropStage(env: ExecEnv, s: Token[]): StatementResult {
+  let k = 2;
+  let ifExists = false;
+  if (kw(s, k, 'IF')) {
+    ifExists = true;
+    k += 2;
+  }
+  const name = qualify(readName(s, k).parts, env.session, 'DROP STAGE');
+  const existing = env.catalog.findStage(name.database, name.schema, name.name);
+  if (!existing) {
+    if (ifExists) return status(`Drop statement executed successfully (${name.name} already dropped).`);
+    throw doesNotExist('Stage', `${name.database}.${name.schema}.${name.name}`);
+  }
+  env.catalog.stages = env.catalog.stages.filter((st) => st !== existing);
+  rmSync(namedStageDir(env.paths, name.database, name.schema, name.name), { recursive: true, force: true });
+  env.catalog.save();
+  return status(`${name.name} successfully dropped.`);
+}
+
+function showStages(env: ExecEnv): StatementResult {
+  const { session } = env;
+  const rows = env.catalog.stages
+    .filter((st) => st.database === session.database && (session.schema === null || st.schema === session.schema))
+    .map((st) => [new Date(st.createdOn), st.name, st.database, st.schema, '', 'N', 'N', 'SYSADMIN', st.comment, null, st.temporary ? 'INTERNAL TEMPORARY' : 'INTERNAL']);
+  return table(
+    [['created_on', 'timestamp_ltz'], ['name', 'text'], ['database_name', 'text'], ['schema_name', 'text'], ['url', 'text'], ['has_credentials', 'text'], ['has_encryption_key', 'text'], ['owner', 'text'], ['comment', 'text'], ['region', 'text'], ['type', 'text']],
+    rows,
+  );
+}
+
+/** Removes a session's temporary stages and their files. */
+export function dropTemporaryStages(env: Pick<ExecEnv, 'catalog' | 'paths'>, keys: Iterable<string>): void {
+  const drop = new Set(keys);
+  for (const st of env.catalog.stages.filter((x) => x.temporary && drop.has(`${x.database}.${x.schema}.${x.name}`))) {
+    rmSync(namedStageDir(env.paths, st.database, st.schema, st.name), { recursive: true, force: true });
+  }
+  env.catalog.stages = env.catalog.stages.filter((x) => !(x.temporary && drop.has(`${x.database}.${x.schema}.${x.name}`)));
+}
+
+/** The absolute directory for a resolved location (for copying model packages). */
+export function locationDir(loc: StageLocation): string {
+  return resolve(loc.dir, loc.prefix);
+}
+

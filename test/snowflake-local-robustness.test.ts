@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import type { Connection } from 'snowflake-sdk';
+import { connect, destroy, exec, startServer, streamRows } from '../packages/snowflake-local/test/driver-harness.js';
+
+const SECONDS = Number(process.env.SNOWFLAKE_LOCAL_SOAK_SECONDS ?? 30);
+const CONNECTIONS = 20;
+
+/** Network handles of this process (sockets and servers), to check that nothing is left open. */
+function netHandles(): number {
+  return process.getActiveResourcesInfo().filter((r) => r === 'TCPSocketWrap' || r === 'TCPServerWrap').length;
+}
+
+describe('snowflake-local under load', () => {
+  it(`serves ${CONNECTIONS} concurrent connections running mixed queries for ${SECONDS} s without a failure or a leak`, async () => {
+    const handlesBefore = netHandles();
+    const server = await startServer();
+    const setup = await connect(server);
+    await exec(setup, 'create table ledger (worker int, seq int, note string, payload variant)');
+    await exec(setup, 'create stage soak_stg');
+    await destroy(setup);
+
+    const deadline = Date.now() + SECONDS * 1000;
+    const failures: string[] = [];
+    let statements = 0;
+    const inserted = new Array<number>(CONNECTIONS).fill(0);
+
+    const worker = async (w: number): Promise<void> => {
+      const conn: Connection = await connect(server);
+      let seq = 0;
+      try {
+        while (Date.now() < deadline) {
+          const step = seq % 6;
+          try {
+            if (step === 0) {
+              await exec(conn, 'insert into ledger values (?, ?, ?, parse_json(?))', [w, seq, `n-${w}-${seq}`, JSON.stringify({ w, seq })]);
+              inserted[w]!++;
+            } else if (step === 1) {
+              const { rows } = await exec<{ C: number }>(conn, 'select count(*) as c from ledger where worker = ?', [w]);
+              if (rows[0]!.C !== inserted[w]) failures.push(`worker ${w}: count ${rows[0]!.C} != ${inserted[w]}`);
+            } else if (step === 2) {
+              const rows = await streamRows<{ N: number }>(conn, 'select range as n from range(2500)');
+              if (rows.length !== 2500 || rows[2499]!.N !== 2499) failures.push(`worker ${w}: chunked result had ${rows.length} rows`);
+            } else if (step === 3) {
+              const err = await exec(conn, 'select * from missing_table').then(
+                () => null,
+                (e: { code?: string }) => e,
+              );
+              if (err?.code !== '002003') failures.push(`worker ${w}: expected 002003, got ${err?.code ?? 'success'}`);
+            } else if (step === 4) {
+              const { rows } = await exec<{ queryId: string }>(conn, 'select sum(range) as s from range(1000)', undefined, { asyncExec: true });
+              const queryId = (rows as unknown as { queryId: string }).queryId;
+              const stmt = await conn.getResultsFromQueryId({ queryId });
+              const got = await new Promise<unknown[]>((resolve, reject) => {
+                const out: unknown[] = [];
+                stmt.streamRows().on('data', (r) => out.push(r)).on('error', reject).on('end', () => resolve(out));
+              });
+              if (JSON.stringify(got) !== JSON.stringify([{ S: 499500 }])) failures.push(`worker ${w}: async result ${JSON.stringify(got)}`);
+            } else {
+              await exec(conn, 'list @soak_stg');
+            }
+          } catch (error) {
+            failures.push(`worker ${w} step ${step}: ${(error as Error).message}`);
+          }
+          statements++;
+          seq++;
+        }
+      } finally {
+        await destroy(conn);
+      }
+    };
+    await Promise.all(Array.from({ length: CONNECTIONS }, (_, w) => worker(w)));
+
+    expect(failures).toEqual([]);
+    expect(statements).toBeGreaterThan(CONNECTIONS * 10);
+    const check = await connect(server);
+    const { rows } = await exec<{ C: number }>(check, 'select count(*) as c from ledger');
+    expect(rows[0]!.C).toBe(inserted.reduce((a, b) => a + b, 0));
+    await destroy(check);
+    const stats = server.stats();
+    expect(stats.sessions).toBe(0);
+    expect(stats.runningQueries).toBe(0);
+    expect(stats.storedResults).toBe(0);
+    await server.close();
+    // Let closed sockets finish their close callbacks before counting.
+    await new Promise((r) => setTimeout(r, 100));
+    expect(netHandles()).toBe(handlesBefore);
+    console.log(`robustness: ${statements} statements on ${CONNECTIONS} connections in ${SECONDS} s`);
+  }, (SECONDS + 60) * 1000);
+});
