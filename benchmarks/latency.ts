@@ -1,9 +1,11 @@
 // Detection latency per stage, CPU and CUDA, batch 1 and 8:
 //   npx tsx benchmarks/latency.ts [--model models/pcb-defects] [--images <dir>] [--runs 40] [--warmup 5] [--out benchmarks/results/latency.json]
-// Prints a table and writes the JSON. Images default to the DeepPCB test images under DEEPPCB_DIR.
+// Prints a table, writes the JSON and, for the shipped model (or with --readme), rewrites the "Latency" section of
+// benchmarks/README.md (other sections are left alone). Images default to DeepPCB test images under DEEPPCB_DIR.
 import { readFileSync } from 'node:fs';
-import { cpus, hostname } from 'node:os';
-import { join, resolve } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { cpus, hostname, loadavg } from 'node:os';
+import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { cudaMissingReason, defaultModelDir, expandImageInputs, loadDetector, writeFileAtomic, type NodeDetector } from '@defectkit/backend-node';
 import type { DefectKitError } from '@defectkit/core';
@@ -18,6 +20,7 @@ const { values } = parseArgs({
     devices: { type: 'string', default: 'cpu,cuda' },
     batches: { type: 'string', default: '1,8' },
     out: { type: 'string', default: join('benchmarks', 'results', 'latency.json') },
+    readme: { type: 'boolean', default: false },
   },
 });
 
@@ -93,6 +96,7 @@ interface Row {
   overhead?: number;
 }
 const rows: Row[] = [];
+const loadBefore = loadavg()[0]!;
 for (const device of values.devices!.split(',') as ('cpu' | 'cuda')[]) {
   let detector: NodeDetector;
   try {
@@ -130,3 +134,38 @@ await writeFileAtomic(
   `${JSON.stringify({ date: new Date().toISOString(), host: hostname(), cpu: cpus()[0]?.model, cpus: cpus().length, node: process.version, model: modelDir, images: images.length, runs, warmup, rows }, null, 2)}\n`,
 );
 console.log(`written ${values.out}`);
+
+if (values.readme || values.model === undefined) {
+  const cell = (r: Row, s: Stage): string => `${r.stats![s].median.toFixed(1)} / ${r.stats![s].p90.toFixed(1)}`;
+  const table = [
+    `| device | batch | ${STAGES.join(' | ')} | overhead |`,
+    `| --- | ---: | ${STAGES.map(() => '---:').join(' | ')} | ---: |`,
+    ...rows.map((r) =>
+      r.unavailable
+        ? `| ${r.device} | ${r.batch} | unavailable: ${r.unavailable.replaceAll(`${process.cwd()}/`, '')} ${'| '.repeat(STAGES.length)}|`
+        : `| ${r.device} (${r.provider}) | ${r.batch}${r.batch > 1 && !r.realBatch ? ' (sequential)' : ''} | ${STAGES.map((s) => cell(r, s)).join(' | ')} | ${(r.overhead! * 100).toFixed(1)}% |`,
+    ),
+  ].join('\n');
+  const machine = `${cpus().length} CPU cores (${cpus()[0]?.model ?? 'unknown'}), Node ${process.version}, 1-min load average ${loadBefore.toFixed(1)} before / ${loadavg()[0]!.toFixed(1)} after`;
+  const section = [
+    '## Latency',
+    '',
+    `\`defectkit detect\` stages per image for model \`${card.name ?? relative(process.cwd(), modelDir)}\` on ${images.length} DeepPCB test images (640x640, 1 channel),`,
+    `milliseconds, median / p90 over ${runs} runs after ${warmup} warm-up runs (batch 8: ${runs} batches, per-image figures).`,
+    '`total` is the wall time of the `detect` / `detectBatch` call per image; overhead = (total − inference) / inference on the medians.',
+    'In a batch the images are decoded concurrently, so their decode/preprocess times overlap and exceed their share of `total`.',
+    `Measured ${new Date().toISOString().slice(0, 10)} on ${machine}; run it again with \`npx tsx benchmarks/latency.ts\`.`,
+    '',
+    table,
+    '',
+  ].join('\n');
+  const readme = resolve(import.meta.dirname, 'README.md');
+  let text = await readFile(readme, 'utf8').catch(() => '# Benchmarks\n\nEach section is written by its benchmark script in this folder.\n\n');
+  const start = text.indexOf('## Latency');
+  if (start >= 0) {
+    const next = text.indexOf('\n## ', start + 1);
+    text = text.slice(0, start) + section + (next >= 0 ? text.slice(next + 1) : '');
+  } else text = `${text.trimEnd()}\n\n${section}`;
+  await writeFileAtomic(readme, text);
+  console.log(`wrote the Latency section of ${readme}`);
+}

@@ -2,7 +2,7 @@
 
 Usage: /usr/bin/python3 nms_torchvision.py <input.bin> <n> <iou> <repeats>
 The file holds float32 boxes (n*4), float32 scores (n) and int32 class ids (n), little-endian.
-Prints one JSON object: median seconds per op and the kept indices (to check they are identical).
+Prints one JSON object: [median, min] seconds per op and the kept indices (to check they are identical).
 """
 import json
 import sys
@@ -15,14 +15,16 @@ import torchvision
 torch.set_num_threads(1)  # the NMS kernel is single-threaded; keep the sort on one thread too, like Node
 
 
-def median_seconds(fn, repeats):
-    fn()  # warm-up
+def timings(fn, repeats):
+    """(median, min) seconds over `repeats` runs after 3 warm-up runs, as on the Node side."""
+    for _ in range(3):
+        fn()
     times = []
     for _ in range(repeats):
         start = time.perf_counter()
         fn()
         times.append(time.perf_counter() - start)
-    return float(np.median(times))
+    return [float(np.median(times)), float(np.min(times))]
 
 
 def main():
@@ -34,8 +36,8 @@ def main():
     keep = torchvision.ops.nms(boxes, scores, iou)
     keep_batched = torchvision.ops.batched_nms(boxes, scores, classes, iou)
     print(json.dumps({
-        "nms_s": median_seconds(lambda: torchvision.ops.nms(boxes, scores, iou), repeats),
-        "batched_nms_s": median_seconds(lambda: torchvision.ops.batched_nms(boxes, scores, classes, iou), repeats),
+        "nms_s": timings(lambda: torchvision.ops.nms(boxes, scores, iou), repeats),
+        "batched_nms_s": timings(lambda: torchvision.ops.batched_nms(boxes, scores, classes, iou), repeats),
         "keep": keep.tolist(),
         "keep_batched": keep_batched.tolist(),
         "torch": torch.__version__,

@@ -8,6 +8,7 @@ import { basename, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { emitNotebookProject } from '@defectkit/notebooks';
 import { loadDetector } from '@defectkit/backend-node';
+import sharp from 'sharp';
 import { deeppcbDir, hasDeepPcb, systemPython } from './support/paths.js';
 
 const work = mkdtempSync(join(tmpdir(), 'defectkit-smoke-'));
@@ -87,4 +88,93 @@ describe('pcb-detector recipe, end to end (smoke)', () => {
     }
     console.log(`notebooks-smoke: train.py --local (1 epoch of 16 crops, 2 val images, export) ${trainSeconds.toFixed(1)} s; Node load + detect ${((performance.now() - t1) / 1000).toFixed(1)} s`);
   }, 900_000);
+
+  it('classifier recipe: the emitted train.py --local trains one epoch on a tiny folder and exports ONNX + card', async () => {
+    expect(hasTorch).toBe(true);
+    // Two classes from DeepPCB: the defect-free template and the inspected board (96x96 downscales).
+    const data = join(work, 'classes');
+    const pairs = readFileSync(join(deeppcbDir, 'PCBData', 'trainval.txt'), 'utf8').split('\n').filter((l) => l.trim()).slice(0, 6);
+    for (const [i, line] of pairs.entries()) {
+      const img = line.trim().split(/\s+/)[0]!;
+      for (const [cls, suffix] of [['TEMPLATE', '_temp'], ['BOARD', '_test']] as const) {
+        const dir = join(data, i < 4 ? 'train' : 'val', cls);
+        mkdirSync(dir, { recursive: true });
+        await sharp(join(deeppcbDir, 'PCBData', img.replace(/\.jpg$/, `${suffix}.jpg`))).resize(96, 96).png().toFile(join(dir, `${i}.png`));
+      }
+    }
+    const project = await emitNotebookProject({ recipe: 'classifier', out: join(work, 'cls-project'), dataset: data, classes: ['TEMPLATE', 'BOARD'], imgsz: 64, epochs: 1 });
+    const out = join(work, 'cls-run');
+    const t0 = performance.now();
+    const r = spawnSync(systemPython, [join(project.dir, 'train.py'), '--local', '--out', out, '--workers', '0', '--threads', '2', '--batch', '4'], {
+      encoding: 'utf8',
+      env: { ...process.env, OMP_NUM_THREADS: '2', OMP_WAIT_POLICY: 'PASSIVE' },
+      timeout: 600_000,
+    });
+    expect(r.status, r.stderr.slice(-3000)).toBe(0);
+    expect(r.stdout).toMatch(/data: 8 train \/ 4 val images/);
+    const card = JSON.parse(readFileSync(join(out, 'model.json'), 'utf8')) as Record<string, any>;
+    expect(card).toMatchObject({ task: 'classify', classes: ['TEMPLATE', 'BOARD'], input: { width: 64, height: 64, channels: 3 }, output: { layout: 'classifier' } });
+    expect(card.metrics.accuracy).toBeGreaterThanOrEqual(0);
+    expect(card.metrics.confusion.flat().reduce((a: number, b: number) => a + b, 0)).toBe(4);
+    expect(existsSync(join(out, 'model.onnx'))).toBe(true);
+    console.log(`notebooks-smoke: classifier train.py --local (1 epoch, 8 images, export) ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  }, 900_000);
+
+  it('faster-rcnn recipe (tiny backbone): the emitted train.py --local trains a few steps and exports a torchvision ONNX + card', async () => {
+    expect(hasTorch).toBe(true);
+    const data = join(work, 'yolo-rcnn');
+    tinyYolo(data, 4, 1);
+    const project = await emitNotebookProject({ recipe: 'faster-rcnn', out: join(work, 'rcnn-project'), dataset: data, epochs: 1 });
+    const out = join(work, 'rcnn-run');
+    const t0 = performance.now();
+    const r = spawnSync(systemPython, [join(project.dir, 'train.py'), '--local', '--out', out, '--batch', '2', '--threads', '2'], {
+      encoding: 'utf8',
+      env: { ...process.env, OMP_NUM_THREADS: '2', OMP_WAIT_POLICY: 'PASSIVE' },
+      timeout: 600_000,
+    });
+    expect(r.status, r.stderr.slice(-3000)).toBe(0);
+    expect(r.stdout).toMatch(/model: faster-rcnn\/tiny/);
+    const card = JSON.parse(readFileSync(join(out, 'model.json'), 'utf8')) as Record<string, any>;
+    expect(card).toMatchObject({
+      task: 'detect',
+      classes: CLASSES,
+      input: { channels: 3, resize: 'none', batchAxis: false },
+      output: { layout: 'torchvision-rcnn' },
+      recipe: { name: 'faster-rcnn', options: { backbone: 'tiny' } },
+    });
+    expect(existsSync(join(out, 'model.onnx'))).toBe(true);
+    console.log(`notebooks-smoke: faster-rcnn train.py --local (1 epoch of 2 steps, 1 val image, export) ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  }, 900_000);
+
+  it('Snowflake mode: stage_download rebuilds the dataset folders from a stage listing (fake session)', async () => {
+    expect(hasTorch).toBe(true);
+    const project = await emitNotebookProject({ recipe: 'pcb-detector', out: join(work, 'stage-project') });
+    // A fake Snowpark session: LIST answers names the way Snowflake does (stage name lower-cased, no
+    // database/schema), GET copies one file into the target folder.
+    const harness = [
+      'import importlib.util, json, os, shutil, sys, pathlib',
+      "sys.argv = ['train.py']",
+      "spec = importlib.util.spec_from_file_location('train', os.environ['TRAIN_PY'])",
+      'train = importlib.util.module_from_spec(spec); spec.loader.exec_module(train)',
+      "files = {'images/train/a.jpg': b'A', 'labels/train/a.txt': b'0 0.5 0.5 0.1 0.1', 'data.yaml': b'train: images/train'}",
+      'class Rows:',
+      '    def __init__(self, rows): self.rows = rows',
+      '    def collect(self): return self.rows',
+      'class Files:',
+      '    def get(self, src, target):',
+      "        rel = src.split('/datasets/pcb-defects/', 1)[1]",
+      "        pathlib.Path(target, os.path.basename(rel)).write_bytes(files[rel])",
+      'class Session:',
+      '    file = Files()',
+      '    def sql(self, q):',
+      "        assert q == 'LIST @DEFECTKIT.TRAINING.DEFECTKIT_STAGE/datasets/pcb-defects/', q",
+      "        return Rows([{'name': 'defectkit_stage/datasets/pcb-defects/' + k} for k in files])",
+      "out = pathlib.Path(os.environ['OUT'])",
+      "train.stage_download(Session(), train.CONFIG['dataset'], out)",
+      "print(json.dumps(sorted(str(p.relative_to(out)) for p in out.rglob('*') if p.is_file())))",
+    ].join('\n');
+    const r = spawnSync(systemPython, ['-c', harness], { encoding: 'utf8', env: { ...process.env, TRAIN_PY: join(project.dir, 'train.py'), OUT: join(work, 'staged') } });
+    expect(r.status, r.stderr.slice(-2000)).toBe(0);
+    expect(JSON.parse(r.stdout.trim().split('\n').pop()!)).toEqual(['data.yaml', 'images/train/a.jpg', 'labels/train/a.txt']);
+  }, 120_000);
 });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeYoloImage, detectLayout, type YoloLayout } from '@defectkit/postprocess';
+import { decodeDetections, decodeYoloImage, detectLayout, parseUltralyticsMetadata, readOnnxMetadata, type YoloLayout } from '@defectkit/postprocess';
 import { goldenDir } from './support/paths.js';
 
 interface YoloCase {
@@ -57,4 +57,22 @@ describe('golden yolo_postprocess_derived.json', () => {
       expect(detectLayout([tensor])).toBe(layouts[c.layout]);
     }
   });
+
+  const fixtures = JSON.parse(readFileSync(join(goldenDir, 'onnx_metadata_fixtures.json'), 'utf8')) as {
+    fixtures: { file: string; output0_shape: number[]; matches_yolo_case: string }[];
+  };
+  for (const fixture of fixtures.fixtures) {
+    it(`${fixture.file}: metadata from the .onnx bytes picks the layout and decodeDetections reproduces ${fixture.matches_yolo_case}`, () => {
+      const metadata = parseUltralyticsMetadata(readOnnxMetadata(new Uint8Array(readFileSync(join(goldenDir, fixture.file)))));
+      const c = golden.cases.find((x) => x.id === fixture.matches_yolo_case)!;
+      const tensor = goldenTensor(c.input);
+      expect(tensor.dims).toEqual(fixture.output0_shape);
+      expect(detectLayout([tensor], { numClasses: metadata.names!.length, end2end: metadata.end2end })).toBe(layouts[c.layout]);
+      // Library defaults are Ultralytics predict()'s: conf 0.25, iou 0.7, max 300, exactly this case's parameters.
+      expect(c.params.conf).toBe(0.25);
+      const [detections] = decodeDetections([tensor], { metadata });
+      expect(detections!.map((d) => [d.x1, d.y1, d.x2, d.y2, d.score, d.classId])).toEqual(c.expected_rows_xyxy_conf_cls);
+      detections!.forEach((d) => expect(d.label).toBe(metadata.names![d.classId]));
+    });
+  }
 });

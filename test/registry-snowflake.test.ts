@@ -6,8 +6,8 @@ import { DefectKitError } from '@defectkit/core';
 import { loadDetector, type NodeDetector } from '@defectkit/backend-node';
 import { startSnowflakeLocal, type SnowflakeLocal } from '@defectkit/snowflake-local';
 import { RemoteDetector, SnowflakeRegistry, SnowflakeSession, type SnowflakeRegistryOptions } from '@defectkit/registry';
-import { CuttableProxy, fixtureModelFolder, snowflakeHomeFor } from '../packages/registry/src/testing/snowflake-fixtures.js';
-import { deeppcbDir } from './support/paths.js';
+import { CuttableProxy, fixtureModelFolder, snowflakeHomeFor, untrainedDetectorFolder } from '../packages/registry/src/testing/snowflake-fixtures.js';
+import { deeppcbDir, systemPython } from './support/paths.js';
 
 async function errorOf(promise: Promise<unknown>): Promise<DefectKitError> {
   try {
@@ -90,19 +90,20 @@ describe('SnowflakeRegistry against snowflake-local (real snowflake-sdk on loopb
     }
   });
 
-  it('a detector from the export equals one from the original folder, and remote PREDICT equals the local backend', async () => {
+  /** log -> export -> detectors from the export and the original agree; remote PREDICT agrees within 1e-4. */
+  async function exportAndRemoteParity(modelDir: string, name: string): Promise<number> {
     const registry = await connect();
     const locals: NodeDetector[] = [];
+    let compared = 0;
     try {
-      const version = await registry.logModel(model, { name: 'PARITY' });
+      const version = await registry.logModel(modelDir, { name });
       const out = join(await mkdtemp(join(tmpdir(), 'defectkit-sf-export-')), 'm');
       await version.export(out);
-      const original = await loadDetector(model);
+      const original = await loadDetector(modelDir);
       const exported = await loadDetector(out);
       locals.push(original, exported);
       const remote = (await version.detector({ batchSize: 2 })) as RemoteDetector;
       const outcomes = await remote.detectBatch(images);
-      expect(outcomes.every((o) => o.ok)).toBe(true);
       for (const [i, image] of images.entries()) {
         const expected = await original.detect(image);
         expect((await exported.detect(image)).detections).toEqual(expected.detections);
@@ -110,25 +111,45 @@ describe('SnowflakeRegistry against snowflake-local (real snowflake-sdk on loopb
         if (!got.ok) throw got.error;
         expect([got.result.width, got.result.height]).toEqual([expected.width, expected.height]);
         expect(got.result.detections.length).toBe(expected.detections.length);
-        expect(expected.detections.length).toBeGreaterThan(0);
         got.result.detections.forEach((d, k) => {
           const e = expected.detections[k]!;
           for (const key of ['x1', 'y1', 'x2', 'y2', 'score'] as const) expect(Math.abs(d[key] - e[key])).toBeLessThanOrEqual(1e-4);
           expect([d.classId, d.label]).toEqual([e.classId, e.label]);
         });
+        compared += expected.detections.length;
       }
-      await (await registry.model('PARITY')).delete();
+      await (await registry.model(name)).delete();
     } finally {
       for (const detector of locals) await detector.dispose();
       await registry.close();
     }
+    return compared;
+  }
+
+  it('a detector from the export equals one from the original folder, and remote PREDICT equals the local backend (golden fixture model)', async () => {
+    expect(await exportAndRemoteParity(model, 'PARITY')).toBeGreaterThan(0);
   }, 120_000);
+
+  it('the same with an untrained single-channel model whose detections change with every DeepPCB image', async () => {
+    expect(await exportAndRemoteParity(await untrainedDetectorFolder(systemPython), 'UNTRAINED')).toBeGreaterThan(100);
+  }, 120_000);
+
   it('typed errors: wrong credentials (no secret in the error), unknown model and version', async () => {
     const badHome = await snowflakeHomeFor(server.url, { password: 'not-the-password-123' });
     const auth = await errorOf(SnowflakeRegistry.connect({ connection: 'local', env: { SNOWFLAKE_HOME: badHome } }));
     expect(auth.code).toBe('SNOWFLAKE_AUTH');
     expect(JSON.stringify({ message: auth.message, details: auth.details })).not.toContain('not-the-password-123');
     expect(auth.details).toMatchObject({ connection: { password: '***', user: 'defectkit' } });
+    // A programmatic access token instead of a password (snowflake-local accepts the password as a PAT).
+    const pat = await SnowflakeSession.connect({ env: {}, overrides: { account: 'snowflake_local', user: 'defectkit', token: 'defectkit', host: '127.0.0.1', port: server.port, protocol: 'http' } });
+    expect(pat.settings.authenticator).toBe('PROGRAMMATIC_ACCESS_TOKEN');
+    expect(await pat.execute('SELECT 1 AS ONE')).toEqual([{ ONE: 1 }]);
+    await pat.close();
+    const badPat = await errorOf(SnowflakeSession.connect({ env: {}, overrides: { account: 'snowflake_local', user: 'defectkit', token: 'wrong-token-987', host: '127.0.0.1', port: server.port, protocol: 'http' } }));
+    expect(badPat.code).toBe('SNOWFLAKE_AUTH');
+    expect(JSON.stringify({ message: badPat.message, details: badPat.details })).not.toContain('wrong-token-987');
+    const noSchema = await errorOf(SnowflakeRegistry.connect({ env: {}, overrides: { account: 'snowflake_local', user: 'defectkit', password: 'defectkit', host: '127.0.0.1', port: server.port, protocol: 'http' } }));
+    expect([noSchema.code, noSchema.details.key]).toEqual(['SNOWFLAKE_CONFIG', 'database']);
     const registry = await connect();
     try {
       expect((await errorOf(registry.model('MISSING'))).code).toBe('REGISTRY_MODEL_NOT_FOUND');
@@ -140,6 +161,21 @@ describe('SnowflakeRegistry against snowflake-local (real snowflake-sdk on loopb
       await handle.delete();
     } finally {
       await registry.close();
+    }
+  });
+
+  it('two clients logging the same new model at the same time both register their version', async () => {
+    const [a, b] = await Promise.all([connect(), connect()]);
+    try {
+      const logged = await Promise.all([a.logModel(model, { name: 'RACE', version: 'A1' }), b.logModel(model, { name: 'RACE', version: 'B1' })]);
+      expect(logged.map((v) => v.name)).toEqual(['A1', 'B1']);
+      const info = await (await a.model('RACE')).info();
+      expect([...info.versions].sort()).toEqual(['A1', 'B1']);
+      expect((await errorOf(b.logModel(model, { name: 'RACE', version: 'A1' }))).code).toBe('REGISTRY_VERSION_EXISTS');
+      await (await a.model('RACE')).delete();
+    } finally {
+      await a.close();
+      await b.close();
     }
   });
 

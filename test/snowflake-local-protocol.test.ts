@@ -43,6 +43,13 @@ describe('snowflake-local with the real snowflake-sdk: login, types, binds, erro
     await destroy(pat);
   });
 
+  it('lets concurrent logins create the same new database once', async () => {
+    const conns = await Promise.all(Array.from({ length: 6 }, () => connect(server, { database: 'FRESH_DB', schema: 'S1' })));
+    const names = await Promise.all(conns.map((c) => exec<{ D: string }>(c, 'select current_database() || \'.\' || current_schema() as d')));
+    expect(names.map((n) => n.rows[0]!.D)).toEqual(new Array(6).fill('FRESH_DB.S1'));
+    await Promise.all(conns.map((c) => destroy(c)));
+  });
+
   it('names columns like Snowflake: unquoted upper-cased, expressions by their text', async () => {
     const { rows } = await exec(conn, 'select 1, 2 as x, 3 as "lower", count(*) from (select 1) t');
     expect(rows).toEqual([{ '1': 1, X: 2, lower: 3, 'COUNT(*)': 1 }]);
@@ -77,9 +84,10 @@ describe('snowflake-local with the real snowflake-sdk: login, types, binds, erro
     const types = Object.fromEntries(stmt.getColumns()!.map((c) => [c.getName(), c.getType()]));
     expect(types).toEqual({
       N: 'fixed', D: 'fixed', I: 'fixed', F: 'real', S: 'text', B: 'boolean', DT: 'date', T: 'time', TS: 'timestamp_ntz',
-      TL: 'timestamp_ltz', TZ: 'timestamp_ltz', V: 'variant', O: 'variant', A: 'variant', BIN: 'binary',
+      TL: 'timestamp_ltz', TZ: 'timestamp_tz', V: 'variant', O: 'object', A: 'array', BIN: 'binary',
     });
     expect(stmt.getColumns()!.find((c) => c.getName() === 'D')!.getScale()).toBe(2);
+    expect((full!.TZ as Date & { getTimezone(): number }).getTimezone()).toBe(0);
   });
 
   it('binds ? and :N, every JS kind, and arrays of rows', async () => {
@@ -116,9 +124,37 @@ describe('snowflake-local with the real snowflake-sdk: login, types, binds, erro
               datediff(hour, '2024-01-01 00:00:00'::timestamp_ntz, '2024-01-02 06:00:00'::timestamp_ntz) as d,
               parse_json('{"Name": {"first": "Ada"}, "tags": ["x", "y"]}'):Name.first::string as e,
               parse_json('{"tags": ["x", "y"]}'):tags[1]::string as f, nvl(null, 'z') as g,
-              current_timestamp() <= current_timestamp() as h, array_size(array_construct(1,2,3)) as i`,
+              current_timestamp() <= current_timestamp() as h, array_size(array_construct(1,2,3)) as i,
+              object_construct('a', 1, 'gone', null, 'kept', parse_json('null')) as j, object_construct_keep_null('n', null) as k`,
     );
-    expect(rows).toEqual([{ A: 'yes', B: '42', C: new Date('2024-02-01T00:00:00Z'), D: 30, E: 'Ada', F: 'y', G: 'z', H: true, I: 3 }]);
+    expect(rows).toEqual([
+      { A: 'yes', B: '42', C: new Date('2024-02-01T00:00:00Z'), D: 30, E: 'Ada', F: 'y', G: 'z', H: true, I: 3, J: { a: 1, kept: null }, K: { n: null } },
+    ]);
+  });
+
+  it('runs ordinary analytics on a defect-log table', async () => {
+    await exec(
+      conn,
+      'create table if not exists "DEFECT_LOGS" (INFERENCE_ID VARCHAR, BOARD_ID VARCHAR, TS TIMESTAMP_NTZ, DETECTED_CLASS VARCHAR, CONFIDENCE FLOAT)',
+    );
+    const now = Date.now();
+    await exec(conn, 'insert into defect_logs (inference_id, board_id, ts, detected_class, confidence) values (?, ?, ?, ?, ?)', [
+      ['i1', 'b1', new Date(now - 3600e3).toISOString(), 'open', 0.9],
+      ['i2', 'b1', new Date(now - 7200e3).toISOString(), 'short', 0.6],
+      ['i3', 'b2', new Date(now - 10 * 86400e3).toISOString(), 'open', 0.4],
+    ]);
+    const recent = await exec(conn, `select detected_class, count(*) as n from defect_logs where ts >= dateadd(day, -7, current_timestamp()) group by 1 order by n desc, 1`);
+    expect(recent.rows).toEqual([{ DETECTED_CLASS: 'open', N: 1 }, { DETECTED_CLASS: 'short', N: 1 }]);
+    const best = await exec(conn, 'select board_id, detected_class, row_number() over (partition by board_id order by confidence desc) as rn from defect_logs qualify rn = 1 order by board_id');
+    expect(best.rows).toEqual([{ BOARD_ID: 'b1', DETECTED_CLASS: 'open', RN: 1 }, { BOARD_ID: 'b2', DETECTED_CLASS: 'open', RN: 1 }]);
+    const top = await exec(conn, 'select top 1 inference_id from defect_logs order by confidence');
+    expect(top.rows).toEqual([{ INFERENCE_ID: 'i3' }]);
+    const misc = await exec(conn, "select try_to_number('12') as n, try_to_number('x') as bad, count_if(detected_class ilike 'OP%') as ops, listagg(board_id, ',') within group (order by inference_id) as boards from defect_logs");
+    expect(misc.rows).toEqual([{ N: 12, BAD: null, OPS: 2, BOARDS: 'b1,b1,b2' }]);
+    const tz = await exec(conn, "select convert_timezone('UTC', 'Europe/Paris', '2024-07-01 12:00:00'::timestamp_ntz) as paris");
+    expect(tz.rows).toEqual([{ PARIS: new Date('2024-07-01T14:00:00Z') }]);
+    const sample = await exec<{ C: number }>(conn, 'select count(*) as c from defect_logs sample (100)');
+    expect(sample.rows).toEqual([{ C: 3 }]);
   });
 
   it('reports SQL errors with code, sqlState and queryId', async () => {
@@ -138,6 +174,9 @@ describe('snowflake-local with the real snowflake-sdk: login, types, binds, erro
     const notJson = await failure(exec(conn, "select 'x'::number"));
     expect(notJson.code).toBe('100038');
     expect(notJson.sqlState).toBe('22018');
+    const parser = await failure(exec(conn, 'select from where'));
+    expect(parser.code).toBe('001003');
+    expect(parser.message).not.toContain('Failed to extract');
     const unterminated = await failure(exec(conn, "select 'abc"));
     expect(unterminated.code).toBe('001003');
     expect(unterminated.message).toContain('unterminated string literal');
@@ -166,11 +205,40 @@ describe('snowflake-local with the real snowflake-sdk: login, types, binds, erro
     const { rows } = await exec(conn, 'create or replace table m (x int); insert into m values (5); select x from m', undefined, {
       parameters: { MULTI_STATEMENT_COUNT: 3 },
     });
-    expect(rows).toBeDefined();
+    // The driver reports the first child result; the others ran too (checked below).
+    expect(rows).toEqual([{ status: 'Table M successfully created.' }]);
     const single = await failure(exec(conn, 'select 1; select 2'));
     expect(single.code).toBe('000008');
     const { rows: check } = await exec(conn, 'select x from m');
     expect(check).toEqual([{ X: 5 }]);
+  });
+
+  it('runs everyday DDL: views, ALTER TABLE, DESCRIBE, TRUNCATE, transactions, temporary stages', async () => {
+    await exec(conn, 'create or replace table inv (sku string, qty number(10,0))');
+    await exec(conn, 'alter table inv add column price number(10,2)');
+    await exec(conn, "insert into inv values ('a', 2, 1.25), ('b', 3, 2.50)");
+    const view = await exec(conn, 'create or replace view inv_value as select sku, qty * price as value from inv');
+    expect(view.rows).toEqual([{ status: 'View INV_VALUE successfully created.' }]);
+    expect((await exec(conn, 'select sum(value) as total from inv_value')).rows).toEqual([{ TOTAL: 10 }]);
+    const desc = await exec<Record<string, string>>(conn, 'describe table inv');
+    expect(desc.rows.map((r) => [r.name, r.type])).toEqual([['SKU', 'VARCHAR(16777216)'], ['QTY', 'NUMBER(10,0)'], ['PRICE', 'NUMBER(10,2)']]);
+    await exec(conn, 'begin');
+    await exec(conn, "insert into inv values ('c', 1, 1)");
+    await exec(conn, 'rollback');
+    expect((await exec(conn, 'select count(*) as c from inv')).rows).toEqual([{ C: 2 }]);
+    await exec(conn, 'truncate table inv');
+    expect((await exec(conn, 'select count(*) as c from inv')).rows).toEqual([{ C: 0 }]);
+    const other = await connect(server);
+    await exec(other, 'create temporary stage scratch');
+    expect((await exec<{ name: string }>(conn, 'show stages')).rows.map((r) => r.name)).toContain('SCRATCH');
+    await destroy(other);
+    expect((await exec<{ name: string }>(conn, 'show stages')).rows.map((r) => r.name)).not.toContain('SCRATCH');
+  });
+
+  it('describes a query without running it (describeOnly)', async () => {
+    const { rows, stmt } = await exec(conn, 'select id, label, payload from events where id > ?', undefined, { describeOnly: true });
+    expect(rows).toEqual([]);
+    expect(stmt.getColumns()!.map((c) => [c.getName(), c.getType()])).toEqual([['ID', 'fixed'], ['LABEL', 'text'], ['PAYLOAD', 'variant']]);
   });
 
   it('answers heartbeat and ends sessions on destroy', async () => {

@@ -7,8 +7,8 @@ describe('snowflake-local: chunks, async, renewal, retries, abort', () => {
   let server: SnowflakeLocal;
   let conn: Connection;
   beforeAll(async () => {
-    // Short token life and sync wait so renewal and "still running" answers happen within a test.
-    server = await startServer({ sessionTokenValiditySeconds: 2, syncWaitMs: 100 });
+    // A short sync wait so "still running" answers happen within a test.
+    server = await startServer({ syncWaitMs: 100 });
     conn = await connect(server);
     await exec(conn, "create table big as select range as n, 'row-' || range as s from range(10000) order by n");
   });
@@ -57,11 +57,15 @@ describe('snowflake-local: chunks, async, renewal, retries, abort', () => {
   });
 
   it('renews an expired session token transparently (390112)', async () => {
-    const renewals = server.stats().tokenRenewals;
-    await new Promise((r) => setTimeout(r, 2200));
-    const { rows } = await exec(conn, 'select 7 as seven');
+    // Its own server: a one-second token would expire under the other tests' feet.
+    const shortLived = await startServer({ sessionTokenValiditySeconds: 1 });
+    const c = await connect(shortLived);
+    await new Promise((r) => setTimeout(r, 1200));
+    const { rows } = await exec(c, 'select 7 as seven');
     expect(rows).toEqual([{ SEVEN: 7 }]);
-    expect(server.stats().tokenRenewals).toBe(renewals + 1);
+    expect(shortLived.stats().tokenRenewals).toBe(1);
+    await destroy(c);
+    await shortLived.close();
   });
 
   it('retries a 5xx without running the statement twice (requestId dedup)', async () => {

@@ -17,19 +17,23 @@ describe('snowflake-local under load', () => {
     const setup = await connect(server);
     await exec(setup, 'create table ledger (worker int, seq int, note string, payload variant)');
     await exec(setup, 'create stage soak_stg');
+    // One hot row every worker updates: DuckDB reports write conflicts, Snowflake would make writers wait.
+    await exec(setup, 'create table counters (id int, v int)');
+    await exec(setup, 'insert into counters values (1, 0)');
     await destroy(setup);
 
     const deadline = Date.now() + SECONDS * 1000;
     const failures: string[] = [];
     let statements = 0;
     const inserted = new Array<number>(CONNECTIONS).fill(0);
+    let updates = 0;
 
     const worker = async (w: number): Promise<void> => {
       const conn: Connection = await connect(server);
       let seq = 0;
       try {
         while (Date.now() < deadline) {
-          const step = seq % 6;
+          const step = seq % 7;
           try {
             if (step === 0) {
               await exec(conn, 'insert into ledger values (?, ?, ?, parse_json(?))', [w, seq, `n-${w}-${seq}`, JSON.stringify({ w, seq })]);
@@ -55,8 +59,12 @@ describe('snowflake-local under load', () => {
                 stmt.streamRows().on('data', (r) => out.push(r)).on('error', reject).on('end', () => resolve(out));
               });
               if (JSON.stringify(got) !== JSON.stringify([{ S: 499500 }])) failures.push(`worker ${w}: async result ${JSON.stringify(got)}`);
-            } else {
+            } else if (step === 5) {
               await exec(conn, 'list @soak_stg');
+            } else {
+              const { stmt } = await exec(conn, 'update counters set v = v + 1 where id = 1');
+              if (stmt.getNumUpdatedRows() !== 1) failures.push(`worker ${w}: update changed ${stmt.getNumUpdatedRows()} rows`);
+              updates++;
             }
           } catch (error) {
             failures.push(`worker ${w} step ${step}: ${(error as Error).message}`);
@@ -75,6 +83,9 @@ describe('snowflake-local under load', () => {
     const check = await connect(server);
     const { rows } = await exec<{ C: number }>(check, 'select count(*) as c from ledger');
     expect(rows[0]!.C).toBe(inserted.reduce((a, b) => a + b, 0));
+    const counter = await exec<{ V: number }>(check, 'select v from counters where id = 1');
+    expect(counter.rows[0]!.V).toBe(updates);
+    expect(updates).toBeGreaterThan(CONNECTIONS);
     await destroy(check);
     const stats = server.stats();
     expect(stats.sessions).toBe(0);
@@ -84,6 +95,6 @@ describe('snowflake-local under load', () => {
     // Let closed sockets finish their close callbacks before counting.
     await new Promise((r) => setTimeout(r, 100));
     expect(netHandles()).toBe(handlesBefore);
-    console.log(`robustness: ${statements} statements on ${CONNECTIONS} connections in ${SECONDS} s`);
+    console.log(`robustness: ${statements} statements (${updates} updates of one hot row) on ${CONNECTIONS} connections in ${SECONDS} s`);
   }, (SECONDS + 60) * 1000);
 });

@@ -75,6 +75,8 @@ describe('snowflake-local stages: PUT, GET, LIST, REMOVE, @~ and persistence', (
   it('reports a missing stage with 002003 and refuses paths that leave the stage', async () => {
     const missing = await exec(conn, 'LIST @no_such_stage').catch((e: { code: string }) => e);
     expect((missing as { code: string }).code).toBe('002003');
+    const commented = await exec(conn, `/* upload */ PUT file://${join(work, 'a.csv')} @models_stg`).catch((e: { code: string; message: string }) => e);
+    expect((commented as { message: string }).message).toContain('PUT must be the first word');
     const escape = await exec(conn, 'LIST @models_stg/../../etc').catch((e: { code: string; message: string }) => e);
     expect((escape as { message: string }).message).toContain("'..' is not allowed");
   });

@@ -14,7 +14,8 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
     await writeFile(temp, data);
     await rename(temp, path);
   } catch (error) {
-    await rm(temp, { force: true });
+    // Best-effort cleanup: when the folder itself is unusable there is no temp file to remove.
+    await rm(temp, { force: true }).catch(() => undefined);
     throw new OutputError('OUTPUT_WRITE', `cannot write ${path}: ${(error as Error).message}`, { file: path }, { cause: error });
   }
 }

@@ -207,7 +207,7 @@ def train(args, data_dir, out_dir, log=print):
 # %%
 def export(args, classes, out_dir, training, log=print):
     import onnx
-    ck = torch.load(out_dir / 'best.pt', map_location='cpu')
+    ck = torch.load(out_dir / 'best.pt', map_location='cpu', weights_only=False)
     model = build_model(args.arch, len(classes), False)
     model.load_state_dict(ck['model'])
     model.eval()

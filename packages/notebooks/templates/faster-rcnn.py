@@ -321,7 +321,7 @@ def train(args, data_dir, out_dir, rank=0, world=1, device=None, log=print):
     state = {'epoch': 0, 'elapsed': 0.0, 'best': -1.0, 'best_epoch': -1, 'history': []}
     last, best = out_dir / 'last.pt', out_dir / 'best.pt'
     if args.resume and last.exists():
-        ck = torch.load(last, map_location=device)
+        ck = torch.load(last, map_location=device, weights_only=False)
         model.load_state_dict(ck['model']); opt.load_state_dict(ck['optimizer']); state = ck['state']
         rng = np.random.default_rng(args.seed + rank + 1000 * state['epoch'])
         if rank == 0:
@@ -388,7 +388,7 @@ def train(args, data_dir, out_dir, rank=0, world=1, device=None, log=print):
 # %%
 def export(args, names, out_dir, state, data_desc, device, log=print):
     import onnx
-    ck = torch.load(out_dir / 'best.pt', map_location='cpu')
+    ck = torch.load(out_dir / 'best.pt', map_location='cpu', weights_only=False)
     model = build_model(args, len(names))
     model.load_state_dict(ck['model'])
     model.eval()
@@ -476,8 +476,8 @@ def train_distributed(args, data_dir, out_dir):
         scaling_config=PyTorchScalingConfig(num_nodes=1, num_workers_per_node=args.gpus,
                                             resource_requirements_per_worker=WorkerResourceConfig(num_cpus=4, num_gpus=1)))
     distributor.run(hyper_params={'argv': json.dumps(argv), 'data_dir': str(data_dir), 'out_dir': str(out_dir)})
-    ck = torch.load(out_dir / 'last.pt', map_location='cpu')
-    return ck['state'], torch.load(out_dir / 'best.pt', map_location='cpu')['names']
+    ck = torch.load(out_dir / 'last.pt', map_location='cpu', weights_only=False)
+    return ck['state'], torch.load(out_dir / 'best.pt', map_location='cpu', weights_only=False)['names']
 
 # %% [markdown]
 # ## Model Registry

@@ -603,7 +603,7 @@ def train(args, data_dir, out_dir, log=print):
     state = {'epoch': 0, 'elapsed': 0.0, 'best': -1.0, 'best_epoch': -1, 'history': []}
     last, best = out_dir / 'last.pt', out_dir / 'best.pt'
     if args.resume and last.exists():
-        ck = torch.load(last, map_location=device)
+        ck = torch.load(last, map_location=device, weights_only=False)
         model.load_state_dict(ck['model']); ema.model.load_state_dict(ck['ema']); ema.updates = ck['ema_updates']
         opt.load_state_dict(ck['optimizer']); state = ck['state']
         rng = np.random.default_rng(args.seed + state['epoch'])
@@ -649,7 +649,7 @@ def train(args, data_dir, out_dir, log=print):
             break
         state['epoch'] = ep + 1
         state['elapsed'] = time.time() - start
-        rec = {'epoch': ep + 1, 'loss': sums[0] / done, 'box': sums[1] / done, 'cls': sums[2] / done,
+        rec = {'epoch': ep + 1, 'loss': float(sums[0] / done), 'box': float(sums[1] / done), 'cls': float(sums[2] / done),
                'lr': lr, 'seconds': round(state['elapsed'], 1), 'epoch_s': round(time.time() - te, 1)}
         if (ep + 1) % args.eval_every == 0 or stop or state['epoch'] >= args.epochs:
             m = evaluate(ema.model, va_images, va_labels, args, device)
@@ -684,7 +684,7 @@ def fuse(model):
 
 def export_onnx(args, names, out_dir, state, log=print):
     import onnx
-    ck = torch.load(out_dir / 'best.pt', map_location='cpu')
+    ck = torch.load(out_dir / 'best.pt', map_location='cpu', weights_only=False)
     model = PcbDetector(len(names), args.channels, args.width)
     model.load_state_dict(ck['model'])
     model = fuse(model.eval())

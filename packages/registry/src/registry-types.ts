@@ -1,3 +1,5 @@
+import type { DetectionOutcome, DetectionResult, DetectorEvents, DetectorListener } from '@defectkit/detector';
+
 /** Metric values stored with a model version: numbers, text or nested JSON (e.g. per-class AP). */
 export type Metrics = Record<string, unknown>;
 
@@ -48,6 +50,24 @@ export interface ModelInfo {
 /** Options forwarded to the `Detector` a version creates (thresholds, device, backend choice). */
 export type VersionDetectorOptions = Record<string, unknown>;
 
+/** An image as the Node detectors take it: a file path or the encoded bytes. */
+export type RegistryImageInput = string | Uint8Array;
+
+/**
+ * What `version.detector()` returns: the local onnxruntime-node `Detector`, or the remote `snowflake`
+ * backend. Both have this shape, so calling code does not change with the backend.
+ */
+export interface RegistryDetector {
+  /** Detects defects in one image; a bad image throws a typed error naming it. */
+  detect(image: RegistryImageInput): Promise<DetectionResult>;
+  /** Detects in several images; a failing image becomes an `ok: false` outcome. */
+  detectBatch(images: readonly RegistryImageInput[]): Promise<DetectionOutcome<RegistryImageInput>[]>;
+  /** Subscribes to progress events; returns the unsubscribe function. */
+  on<K extends keyof DetectorEvents>(type: K, listener: DetectorListener<K>): () => void;
+  /** Releases what the detector holds. */
+  dispose(): Promise<void>;
+}
+
 /** One version of a registered model. */
 export interface RegistryModelVersion {
   /** The model name. */
@@ -69,7 +89,7 @@ export interface RegistryModelVersion {
   /** Writes the version's files (`model.onnx`, `model.json`) into `dir`, which must be empty or absent; returns the paths written. */
   export(dir: string): Promise<string[]>;
   /** A `Detector` for this version (local files, or remote inference for a Snowflake registry unless options say otherwise). */
-  detector(options?: VersionDetectorOptions): Promise<unknown>;
+  detector(options?: VersionDetectorOptions): Promise<RegistryDetector>;
 }
 
 /** One registered model. */

@@ -8,7 +8,8 @@ import { SnowflakeSqlError } from './errors.js';
 export function mapDuckDbError(error: unknown, sql: string): SnowflakeSqlError | DefectKitError {
   if (DefectKitError.isInstance(error)) return error;
   const raw = error instanceof Error ? error.message : String(error);
-  const message = raw.split('\n')[0]!;
+  // Statements without binds go through DuckDB's statement extraction, which prefixes its own text.
+  const message = raw.split('\n')[0]!.replace(/^Failed to extract statements:\s*/, '');
   const details = { duckdb: message, sql };
   const missing = /(?:Table|View|Schema|Catalog) with name "?([^"\s]+)"? does not exist/i.exec(message);
   if (missing) {

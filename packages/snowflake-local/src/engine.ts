@@ -17,6 +17,15 @@ const MACROS = [
  * (a file under `<dir>/databases` when persistent, in memory otherwise).
  */
 export class Engine {
+  /** Catalog changes (ATTACH/DETACH, schemas) run one at a time, so concurrent logins cannot attach twice. */
+  private catalogLock: Promise<unknown> = Promise.resolve();
+
+  private exclusive<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.catalogLock.then(task, task);
+    this.catalogLock = run.catch(() => undefined);
+    return run;
+  }
+
   private constructor(
     private readonly instance: DuckDBInstance,
     private readonly admin: DuckDBConnection,
@@ -78,12 +87,16 @@ export class Engine {
   }
 
   /** CREATE DATABASE: attaches a new database with a PUBLIC schema. */
-  async createDatabase(name: string, mode: 'create' | 'if-not-exists' | 'replace'): Promise<void> {
+  createDatabase(name: string, mode: 'create' | 'if-not-exists' | 'replace'): Promise<void> {
+    return this.exclusive(() => this.createDatabaseNow(name, mode));
+  }
+
+  private async createDatabaseNow(name: string, mode: 'create' | 'if-not-exists' | 'replace'): Promise<void> {
     const existing = await this.findDatabase(name);
     if (existing !== null) {
       if (mode === 'if-not-exists') return;
       if (mode === 'create') throw new SnowflakeSqlError('002002', '42710', `SQL compilation error:\nObject '${name}' already exists.`, { name });
-      await this.dropDatabase(existing);
+      await this.dropDatabaseNow(existing);
     }
     const path = this.databasesDir === null ? ':memory:' : join(this.databasesDir, `${encodeURIComponent(name)}.duckdb`);
     await this.admin.run(`ATTACH ${sqlString(path)} AS ${sqlIdent(name)}`);
@@ -91,7 +104,11 @@ export class Engine {
   }
 
   /** DROP DATABASE: detaches it and deletes its file. */
-  async dropDatabase(name: string): Promise<void> {
+  dropDatabase(name: string): Promise<void> {
+    return this.exclusive(() => this.dropDatabaseNow(name));
+  }
+
+  private async dropDatabaseNow(name: string): Promise<void> {
     await this.admin.run(`DETACH ${sqlIdent(name)}`);
     if (this.databasesDir !== null) {
       const file = join(this.databasesDir, `${encodeURIComponent(name)}.duckdb`);
@@ -100,7 +117,11 @@ export class Engine {
   }
 
   /** CREATE SCHEMA. */
-  async createSchema(database: string, schema: string, mode: 'create' | 'if-not-exists' | 'replace'): Promise<void> {
+  createSchema(database: string, schema: string, mode: 'create' | 'if-not-exists' | 'replace'): Promise<void> {
+    return this.exclusive(() => this.createSchemaNow(database, schema, mode));
+  }
+
+  private async createSchemaNow(database: string, schema: string, mode: 'create' | 'if-not-exists' | 'replace'): Promise<void> {
     const db = await this.findDatabase(database);
     if (db === null) throw doesNotExist('Database', database);
     const existing = await this.findSchema(db, schema);

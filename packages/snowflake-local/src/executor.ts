@@ -1,15 +1,15 @@
-import type { DuckDBResultReader, DuckDBValue } from '@duckdb/node-api';
+import { DuckDBTypeId, type DuckDBResultReader, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
 import { bindRows, type Bindings } from './binds.js';
 import type { Engine } from './engine.js';
 import { mapDuckDbError } from './duckdb-errors.js';
 import { compilationError, doesNotExist, unsupported } from './errors.js';
 import { applyModelCalls, runModelStatement, type Predictor } from './model-registry.js';
-import { kw, qualify, readName } from './object-names.js';
+import { kw, likePattern, qualify, readName } from './object-names.js';
 import { column, describeColumn, needsJson, type RawValue } from './rowtype.js';
 import type { ServerCatalog } from './server-catalog.js';
 import type { Session } from './session.js';
 import { significant, sqlIdent, tokenize, type Token } from './sql-tokenizer.js';
-import { translateStatement } from './sql-translate.js';
+import { translateStatement, type Translation } from './sql-translate.js';
 import { runStageStatement, type StagePaths } from './stages.js';
 import { StatementType, status, table, type StatementResult } from './statement-result.js';
 
@@ -24,14 +24,21 @@ export interface ExecEnv {
 
 const MODIFIERS = new Set(['OR', 'REPLACE', 'TEMPORARY', 'TEMP', 'TRANSIENT', 'VOLATILE', 'LOCAL', 'GLOBAL', 'SCOPED', 'SECURE', 'RECURSIVE', 'MATERIALIZED']);
 
-/** Executes one Snowflake statement for a session. */
-export async function executeStatement(env: ExecEnv, sql: string, bindings?: Bindings): Promise<StatementResult> {
+/**
+ * Executes one Snowflake statement for a session. With `describeOnly`, a query is planned for its
+ * columns without producing rows, and other statements answer an empty description without running.
+ */
+export async function executeStatement(env: ExecEnv, sql: string, bindings?: Bindings, describeOnly = false): Promise<StatementResult> {
   // PUT/GET carry file URLs (`file:///a//b`) that are not SQL; like the driver, decide by the first word.
   const fileVerb = /^\s*(PUT|GET)\s/i.exec(sql);
   if (fileVerb) return runStageStatement(env, [{ kind: 'word', text: fileVerb[1]!, value: fileVerb[1]!.toUpperCase(), start: 0 }], sql);
   const s = significant(tokenize(sql));
   if (s.length === 0) throw compilationError('Empty SQL statement.');
   const first = s[0]!.kind === 'word' ? s[0]!.value : s[0]!.text;
+  if (describeOnly) {
+    if (first === 'SELECT' || first === 'WITH' || first === '(') return runDuck(env, sql, s, bindings, true);
+    return { kind: 'rows', rowtype: [], rows: [], statementTypeId: StatementType.DDL };
+  }
   switch (first) {
     case 'SELECT':
     case 'WITH':
@@ -49,6 +56,9 @@ export async function executeStatement(env: ExecEnv, sql: string, bindings?: Bin
       return runDuck(env, sql, s, bindings);
     case 'PUT':
     case 'GET':
+      // Reached only when something precedes the verb: the driver then treats the answer as rows and
+      // would crash on a transfer descriptor, so refuse clearly instead.
+      throw compilationError(`${first} must be the first word of the statement (the driver recognises file transfers by their first three characters); remove the leading comment.`);
     case 'LIST':
     case 'LS':
     case 'REMOVE':
@@ -110,7 +120,7 @@ function dmlType(first: string): number {
   }
 }
 
-async function runDuck(env: ExecEnv, sql: string, s: Token[], bindings?: Bindings): Promise<StatementResult> {
+async function runDuck(env: ExecEnv, sql: string, s: Token[], bindings?: Bindings, describeOnly = false): Promise<StatementResult> {
   const first = s[0]!.kind === 'word' ? s[0]!.value : s[0]!.text;
   const { session } = env;
   if (first === 'CREATE' && session.database === null) {
@@ -126,42 +136,95 @@ async function runDuck(env: ExecEnv, sql: string, s: Token[], bindings?: Binding
       .map(([k]) => Number(k)),
   );
   const translation = translateStatement(sql, sessionInfo(env), jsonBinds);
-  const rows = bindRows(bindings, translation.bindCount);
-  const conn = session.conn;
-  let reader: DuckDBResultReader;
-  let changed = 0;
-  try {
-    if (rows.length === 1) {
-      reader = await conn.runAndReadAll(translation.sql, rows[0]);
-      changed = reader.rowsChanged;
-    } else {
-      // Array binding: the statement runs once per row inside one transaction.
-      const prepared = await conn.prepare(translation.sql);
-      await conn.run('BEGIN TRANSACTION');
-      try {
-        for (const row of rows) {
-          prepared.bind(row as DuckDBValue[]);
-          const r = await prepared.runAndReadAll();
-          changed += r.rowsChanged;
-        }
-        await conn.run('COMMIT');
-      } catch (error) {
-        await conn.run('ROLLBACK');
-        throw error;
-      }
-      prepared.destroySync();
-      return dmlAnswer(first, changed);
-    }
-  } catch (error) {
-    throw mapDuckDbError(error, sql);
+  if (describeOnly) {
+    // Binds may be absent when describing: plan with NULLs for every placeholder.
+    translation.sql = `SELECT * FROM (${translation.sql}) AS "__describe" LIMIT 0`;
+    translation.modelCalls = [];
   }
+  const rows = describeOnly && !bindings ? [new Array<DuckDBValue>(translation.bindCount).fill(null)] : bindRows(bindings, translation.bindCount);
+  const conn = session.conn;
+  let reader: DuckDBResultReader | undefined;
+  let changed = 0;
+  for (let attempt = 1; ; attempt++) {
+    changed = 0;
+    try {
+      if (rows.length === 1) {
+        reader = await conn.runAndReadAll(translation.sql, rows[0]);
+        changed = reader.rowsChanged;
+      } else {
+        changed = await runArrayBind(env, translation.sql, rows);
+      }
+      break;
+    } catch (error) {
+      // Snowflake makes concurrent writers wait for row locks; DuckDB fails the later writer with a
+      // conflict instead. Outside an explicit transaction the statement left nothing behind, so
+      // running it again is what waiting would have done.
+      if (!session.inTransaction && isWriteConflict(error) && attempt < MAX_CONFLICT_ATTEMPTS) {
+        await new Promise((r) => setTimeout(r, Math.min(50, attempt * 2) * Math.random()));
+        continue;
+      }
+      if (first === 'COMMIT' || first === 'ROLLBACK') session.inTransaction = false;
+      throw mapDuckDbError(error, sql);
+    }
+  }
+  if (first === 'BEGIN' || first === 'START') session.inTransaction = true;
+  if (first === 'COMMIT' || first === 'ROLLBACK') session.inTransaction = false;
+  if (rows.length > 1) return dmlAnswer(first, changed);
   const dml = dmlType(first);
   if (dml !== 0) return dmlAnswer(first, changed);
+  if (first === 'CREATE' || first === 'DROP' || first === 'ALTER') rememberColumnTypes(env, first, s, translation.declaredTypes);
   if (first === 'CREATE' || first === 'DROP' || first === 'ALTER' || first === 'TRUNCATE') return ddlAnswer(first, s);
   if (first === 'BEGIN' || first === 'START' || first === 'COMMIT' || first === 'ROLLBACK') {
     return status('Statement executed successfully.', StatementType.TRANSACTION);
   }
-  return readRows(env, reader, translation.modelCalls);
+  return readRows(env, reader!, translation);
+}
+
+const MAX_CONFLICT_ATTEMPTS = 100;
+
+function isWriteConflict(error: unknown): boolean {
+  return /^TransactionContext Error:.*[Cc]onflict/.test(error instanceof Error ? error.message : String(error));
+}
+
+/** Array binding: the statement runs once per row inside one transaction; returns the rows changed. */
+async function runArrayBind(env: ExecEnv, sql: string, rows: DuckDBValue[][]): Promise<number> {
+  const conn = env.session.conn;
+  const prepared = await conn.prepare(sql);
+  let changed = 0;
+  const own = !env.session.inTransaction;
+  try {
+    if (own) await conn.run('BEGIN TRANSACTION');
+    for (const row of rows) {
+      prepared.bind(row);
+      changed += (await prepared.runAndReadAll()).rowsChanged;
+    }
+    if (own) await conn.run('COMMIT');
+    return changed;
+  } catch (error) {
+    if (own) await conn.run('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    prepared.destroySync();
+  }
+}
+
+/** Keeps the OBJECT / ARRAY / TIMESTAMP_TZ declarations of a table in step with CREATE, ALTER and DROP. */
+function rememberColumnTypes(env: ExecEnv, first: string, s: Token[], declared: Record<string, string>): void {
+  let k = 1;
+  while (kw(s, k, ...MODIFIERS)) k++;
+  if (!kw(s, k, 'TABLE')) return;
+  let n = k + 1;
+  if (kw(s, n, 'IF')) n += kw(s, n + 1, 'NOT') ? 3 : 2;
+  const name = qualify(readName(s, n).parts, env.session, `${first} TABLE`);
+  const key = `${name.database}.${name.schema}.${name.name}`;
+  const { catalog } = env;
+  const before = JSON.stringify(catalog.columnTypes[key] ?? null);
+  if (first === 'DROP') delete catalog.columnTypes[key];
+  else if (first === 'ALTER') {
+    if (Object.keys(declared).length > 0) catalog.columnTypes[key] = { ...catalog.columnTypes[key], ...declared };
+  } else if (Object.keys(declared).length > 0) catalog.columnTypes[key] = declared;
+  else delete catalog.columnTypes[key];
+  if (JSON.stringify(catalog.columnTypes[key] ?? null) !== before) catalog.save();
 }
 
 function dmlAnswer(first: string, changed: number): StatementResult {
@@ -190,10 +253,12 @@ function ddlAnswer(first: string, s: Token[]): StatementResult {
   return status('Statement executed successfully.');
 }
 
-async function readRows(env: ExecEnv, reader: DuckDBResultReader, modelCalls: ReturnType<typeof translateStatement>['modelCalls']): Promise<StatementResult> {
+async function readRows(env: ExecEnv, reader: DuckDBResultReader, translation: Translation): Promise<StatementResult> {
+  const { modelCalls } = translation;
   const names = reader.columnNames();
   const types = reader.columnTypes();
   const described = names.map((name, i) => describeColumn(name, types[i]!));
+  refineDeclaredTypes(env, translation.sql, names, types, described);
   const values = reader.getRows();
   const json = types.some(needsJson) ? reader.getRowsJson() : null;
   const rows: RawValue[][] = values.map((row, r) =>
@@ -209,6 +274,34 @@ async function readRows(env: ExecEnv, reader: DuckDBResultReader, modelCalls: Re
     }
   }
   return { kind: 'rows', rowtype, rows, statementTypeId: StatementType.SELECT };
+}
+
+/**
+ * DuckDB returns OBJECT and ARRAY columns as JSON and TIMESTAMP_TZ as TIMESTAMPTZ; when a result column
+ * carries the name of a column one of the query's tables declared with such a type, report that type.
+ */
+function refineDeclaredTypes(env: ExecEnv, sql: string, names: string[], types: DuckDBType[], described: ReturnType<typeof describeColumn>[]): void {
+  if (Object.keys(env.catalog.columnTypes).length === 0) return;
+  const candidates = types.map((t, i) => (t.typeId === DuckDBTypeId.TIMESTAMP_TZ || (t.typeId === DuckDBTypeId.VARCHAR && t.alias === 'JSON') ? i : -1)).filter((i) => i >= 0);
+  if (candidates.length === 0) return;
+  let tables: readonly string[];
+  try {
+    tables = env.session.conn.getTableNames(sql, false);
+  } catch {
+    return;
+  }
+  for (const i of candidates) {
+    const declared = env.catalog.declaredType(tables, names[i]!);
+    const d = described[i]!;
+    if (declared === 'OBJECT' && d.column.type === 'variant') d.column = column(names[i]!, 'object');
+    else if (declared === 'ARRAY' && d.column.type === 'variant') d.column = column(names[i]!, 'array');
+    else if (declared === 'TIMESTAMP_TZ' && d.column.type === 'timestamp_ltz') {
+      const utc = d.encode;
+      d.column = column(names[i]!, 'timestamp_tz');
+      // Values are kept in UTC: offset 0, sent as minutes + 1440.
+      d.encode = (v, json) => `${utc(v, json)} 1440`;
+    }
+  }
 }
 
 function createMode(s: Token[]): 'create' | 'if-not-exists' | 'replace' {
@@ -420,10 +513,4 @@ function snowflakeTypeName(duck: string): string {
     BOOLEAN: 'BOOLEAN', DATE: 'DATE', TIME: 'TIME(9)', TIMESTAMP: 'TIMESTAMP_NTZ(9)', 'TIMESTAMP WITH TIME ZONE': 'TIMESTAMP_LTZ(9)', JSON: 'VARIANT',
   };
   return map[duck] ?? duck;
-}
-
-/** A SQL LIKE pattern as a case-insensitive regex (SHOW … LIKE is case-insensitive). */
-export function likePattern(pattern: string): RegExp {
-  const body = pattern.replace(/[.+^${}()|[\]\\*?]/g, '\\$&').replace(/%/g, '.*').replace(/_/g, '.');
-  return new RegExp(`^${body}$`, 'i');
 }

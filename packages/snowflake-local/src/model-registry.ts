@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import { compilationError, doesNotExist, SnowflakeSqlError, unsupported } from './errors.js';
 import type { ExecEnv } from './executor.js';
 import { readModelPackage } from './model-package.js';
-import { fullName, kw, qualify, readName, type ObjectName } from './object-names.js';
+import { fullName, kw, likePattern, qualify, readName, type ObjectName } from './object-names.js';
 import type { ModelRecord, ModelVersionRecord } from './server-catalog.js';
 import type { Token } from './sql-tokenizer.js';
 import type { ModelCall } from './sql-translate.js';
@@ -252,7 +252,7 @@ function dropModel(env: ExecEnv, name: ObjectName, model: ModelRecord): void {
 function showStatement(env: ExecEnv, s: Token[]): StatementResult {
   const what = s[1]!.value;
   const likeAt = s.findIndex((t) => t.kind === 'word' && t.value === 'LIKE');
-  const like = likeAt >= 0 ? new RegExp(`^${(s[likeAt + 1]?.value ?? '%').replace(/[.+^${}()|[\]\\*?]/g, '\\$&').replace(/%/g, '.*').replace(/_/g, '.')}$`, 'i') : null;
+  const like = likeAt >= 0 ? likePattern(s[likeAt + 1]?.value ?? '%') : null;
   const inAt = s.findIndex((t) => t.kind === 'word' && t.value === 'IN');
   const created = (iso: string): Date => new Date(iso);
   if (what === 'MODELS') {

@@ -54,20 +54,10 @@ export function kw(tokens: Token[], i: number, ...words: string[]): boolean {
   return t !== undefined && t.kind === 'word' && words.includes(t.value);
 }
 
-/** Reads `KEY = VALUE` options (values: strings, words, numbers, booleans) until the end. */
-export function readOptions(tokens: Token[], i: number): Map<string, string> {
-  const options = new Map<string, string>();
-  let k = i;
-  while (k < tokens.length) {
-    const key = tokens[k]!;
-    if (key.kind !== 'word') throw compilationError(`syntax error: unexpected '${key.text}'.`);
-    if (tokens[k + 1]?.text !== '=') throw compilationError(`syntax error: expected '=' after ${key.value}.`);
-    const value = tokens[k + 2];
-    if (!value) throw compilationError(`syntax error: missing value for ${key.value}.`);
-    options.set(key.value, value.kind === 'word' ? value.value : value.value);
-    k += 3;
-  }
-  return options;
+/** A SQL LIKE pattern as a case-insensitive regex (SHOW … LIKE is case-insensitive). */
+export function likePattern(pattern: string): RegExp {
+  const body = pattern.replace(/[.+^${}()|[\]\\*?]/g, '\\$&').replace(/%/g, '.*').replace(/_/g, '.');
+  return new RegExp(`^${body}$`, 'i');
 }
 
 /** True for Snowflake's boolean spellings. */

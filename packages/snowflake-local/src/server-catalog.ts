@@ -40,6 +40,7 @@ interface CatalogFile {
   version: 1;
   stages: StageRecord[];
   models: ModelRecord[];
+  columnTypes?: Record<string, Record<string, string>>;
 }
 
 /**
@@ -49,6 +50,8 @@ interface CatalogFile {
 export class ServerCatalog {
   stages: StageRecord[] = [];
   models: ModelRecord[] = [];
+  /** Snowflake types DuckDB cannot tell apart (OBJECT, ARRAY, TIMESTAMP_TZ), by `DB.SCHEMA.TABLE` then column. */
+  columnTypes: Record<string, Record<string, string>> = {};
 
   constructor(private readonly file: string | null) {
     if (file !== null && existsSync(file)) {
@@ -63,13 +66,14 @@ export class ServerCatalog {
       }
       this.stages = parsed.stages;
       this.models = parsed.models;
+      this.columnTypes = parsed.columnTypes ?? {};
     }
   }
 
   /** Writes the persistent part (temporary stages are left out). */
   save(): void {
     if (this.file === null) return;
-    const body: CatalogFile = { version: 1, stages: this.stages.filter((s) => !s.temporary), models: this.models };
+    const body: CatalogFile = { version: 1, stages: this.stages.filter((s) => !s.temporary), models: this.models, columnTypes: this.columnTypes };
     mkdirSync(join(this.file, '..'), { recursive: true });
     const tmp = `${this.file}.${process.pid}.tmp`;
     writeFileSync(tmp, `${JSON.stringify(body, null, 2)}\n`);
@@ -78,6 +82,16 @@ export class ServerCatalog {
 
   findStage(database: string, schema: string, name: string): StageRecord | undefined {
     return this.stages.find((s) => s.database === database && s.schema === schema && s.name === name);
+  }
+
+  /** The remembered Snowflake type of a column that one of `tables` (bare names) declares, if exactly one type matches. */
+  declaredType(tables: readonly string[], column: string): string | undefined {
+    const found = new Set<string>();
+    for (const [key, columns] of Object.entries(this.columnTypes)) {
+      const table = key.slice(key.lastIndexOf('.') + 1);
+      if (tables.some((t) => t.toUpperCase() === table.toUpperCase()) && columns[column] !== undefined) found.add(columns[column]!);
+    }
+    return found.size === 1 ? [...found][0] : undefined;
   }
 
   findModel(database: string, schema: string, name: string): ModelRecord | undefined {

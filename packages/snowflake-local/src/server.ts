@@ -259,12 +259,12 @@ export async function startSnowflakeLocal(options: SnowflakeLocalOptions = {}): 
     queries.set(entry.id, entry);
     session.queryIds.add(entry.id);
     if (entry.requestId) byRequestId.set(entry.requestId, entry);
+    // Results live until their session ends; a cap keeps a long-lived session from growing without bound.
     if (queries.size > MAX_STORED_RESULTS) {
-      for (const [id, old] of queries) {
+      for (const old of queries.values()) {
         if (old.status === 'RUNNING') continue;
         forget(old);
         if (queries.size <= MAX_STORED_RESULTS) break;
-        void id;
       }
     }
   }
@@ -294,13 +294,13 @@ export async function startSnowflakeLocal(options: SnowflakeLocalOptions = {}): 
   }
 
   /** Runs one statement as a query entry; the entry's `done` settles when its answer is ready. */
-  function startStatement(session: Session, entry: QueryEntry, sql: string, bindings: Bindings | undefined): void {
+  function startStatement(session: Session, entry: QueryEntry, sql: string, bindings: Bindings | undefined, describeOnly = false): void {
     store(entry, session);
     entry.done = runSerialized(session, async () => {
       if (entry.aborted) throw new SnowflakeSqlError('000604', '57014', 'SQL execution canceled');
       entry.started = true;
       executedStatements++;
-      return executeStatement(envFor(session), sql, bindings);
+      return executeStatement(envFor(session), sql, bindings, describeOnly);
     }).then(
       (result) => {
         entry.answer =
@@ -389,6 +389,7 @@ export async function startSnowflakeLocal(options: SnowflakeLocalOptions = {}): 
       queue: Promise.resolve(),
       tempStages: new Set(),
       queryIds: new Set(),
+      inTransaction: false,
     };
     try {
       await applyLoginContext(session, url);
@@ -465,7 +466,7 @@ export async function startSnowflakeLocal(options: SnowflakeLocalOptions = {}): 
           return sendJson(res, 200, entry.answer);
         }
         startMulti(session, entry, statements);
-      } else startStatement(session, entry, statements[0] ?? sql, body.bindings);
+      } else startStatement(session, entry, statements[0] ?? sql, body.bindings, body.describeOnly === true);
       if (body.asyncExec) {
         entry.done.catch(() => undefined);
         return sendJson(res, 200, { success: true, code: '333334', message: 'Asynchronous execution in progress.', data: { queryId: entry.id, getResultUrl: `/queries/${entry.id}/result` } });

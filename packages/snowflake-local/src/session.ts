@@ -20,6 +20,8 @@ export interface Session {
   tempStages: Set<string>;
   /** Query ids of results kept for this session. */
   queryIds: Set<string>;
+  /** Inside an explicit BEGIN … COMMIT/ROLLBACK (statements are then never retried on conflicts). */
+  inTransaction: boolean;
 }
 
 /** Opaque random token text. */

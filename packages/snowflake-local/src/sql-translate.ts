@@ -33,6 +33,11 @@ export interface Translation {
   bindCount: number;
   /** Model calls to run on the rows after DuckDB answered. */
   modelCalls: ModelCall[];
+  /**
+   * Columns declared OBJECT, ARRAY or TIMESTAMP_TZ by CREATE TABLE / ALTER TABLE ADD (DuckDB stores
+   * them as JSON / TIMESTAMPTZ, so the Snowflake type is remembered beside the table).
+   */
+  declaredTypes: Record<string, string>;
 }
 
 interface Ctx {
@@ -44,6 +49,7 @@ interface Ctx {
   modelCalls: ModelCall[];
   selectItem: number | null;
   jsonBinds: ReadonlySet<number>;
+  declaredTypes: Record<string, string>;
 }
 
 const INT_TYPES = new Set(['INT', 'INTEGER', 'BIGINT', 'SMALLINT', 'TINYINT', 'BYTEINT']);
@@ -72,14 +78,14 @@ const UNSUPPORTED_FUNCTIONS = new Set(['FLATTEN', 'GENERATOR', 'SEQ1', 'SEQ2', '
  */
 export function translateStatement(sql: string, session: TranslateSession, jsonBinds: ReadonlySet<number> = new Set()): Translation {
   let nodes = buildTree(sql);
-  const ctx: Ctx = { session, positional: 0, maxBind: 0, named: false, modelAliases: new Map(), modelCalls: [], selectItem: null, jsonBinds };
+  const ctx: Ctx = { session, positional: 0, maxBind: 0, named: false, modelAliases: new Map(), modelCalls: [], selectItem: null, jsonBinds, declaredTypes: {} };
   nodes = stripModelWith(nodes, ctx);
   const s = sig(nodes);
   const first = s[0]?.type === 'tok' ? s[0].tok.value : '';
   let out: string;
   if (first === 'CREATE' || (first === 'ALTER' && isWord(s[1], 'TABLE'))) out = translateDdl(nodes, ctx);
   else out = translateQuery(nodes, ctx);
-  return { sql: out, bindCount: ctx.maxBind, modelCalls: ctx.modelCalls };
+  return { sql: out, bindCount: ctx.maxBind, modelCalls: ctx.modelCalls, declaredTypes: ctx.declaredTypes };
 }
 
 /** `WITH mv AS MODEL m [VERSION v] [, …] SELECT …`: remember the aliases and drop the clause. */
@@ -150,6 +156,7 @@ function translateDdl(nodes: Node[], ctx: Ctx): string {
       const next = nextSig(nodes, i);
       if (next >= 0) {
         out.push(' ');
+        noteDeclared(n, nodes[next], ctx);
         const t = translateType(nodes, next, ctx);
         out.push(t.text);
         i = t.end;
@@ -183,10 +190,19 @@ function translateColumnDefs(children: Node[], ctx: Ctx): string {
       const typeIndex = nextSig(part, nameIndex);
       if (typeIndex < 0) return translateNodes(part, ctx);
       const t = translateType(part, typeIndex, ctx);
+      noteDeclared(part[nameIndex], part[typeIndex], ctx);
       const rest = part.slice(t.end + 1).filter((n) => !isWord(n, 'COLLATE'));
       return ` ${emitIdent(part[nameIndex]!)} ${t.text}${translateNodes(stripColumnComment(rest), ctx)}`;
     })
     .join(',');
+}
+
+const REMEMBERED_TYPES = new Set(['OBJECT', 'ARRAY', 'TIMESTAMP_TZ']);
+
+function noteDeclared(name: Node | undefined, type: Node | undefined, ctx: Ctx): void {
+  const column = identName(name);
+  const typeName = type?.type === 'tok' && type.tok.kind === 'word' ? type.tok.value : '';
+  if (column !== undefined && REMEMBERED_TYPES.has(typeName)) ctx.declaredTypes[column] = typeName;
 }
 
 /** Column `COMMENT 'text'` has no DuckDB equivalent in a column definition; it is dropped. */
@@ -210,23 +226,33 @@ function translateQuery(nodes: Node[], ctx: Ctx): string {
   const selectAt = nodes.findIndex((n) => isWord(n, 'SELECT'));
   if (selectAt < 0) return translateNodes(nodes, ctx);
   let endAt = nodes.length;
+  let previous: Node | undefined;
   for (let i = selectAt + 1; i < nodes.length; i++) {
-    if (isWord(nodes[i], ...CLAUSE_WORDS)) {
+    if (isWord(nodes[i], ...CLAUSE_WORDS) && !(isWord(nodes[i], 'GROUP') && isWord(previous, 'WITHIN'))) {
       endAt = i;
       break;
     }
+    if (!isTok(nodes[i], 'space')) previous = nodes[i];
   }
   const head = translateNodes(nodes.slice(0, selectAt + 1), ctx);
   let listNodes = nodes.slice(selectAt + 1, endAt);
   let prefix = '';
-  const s0 = sig(listNodes);
+  let s0 = sig(listNodes);
   if (isWord(s0[0], 'DISTINCT', 'ALL')) {
     prefix = ` ${(s0[0] as { tok: { value: string } }).tok.value}`;
     listNodes = listNodes.slice(listNodes.indexOf(s0[0]!) + 1);
+    s0 = sig(listNodes);
+  }
+  // SELECT TOP n … becomes … LIMIT n.
+  let limit = '';
+  if (isWord(s0[0], 'TOP') && s0[1]?.type === 'tok' && s0[1].tok.kind === 'number') {
+    if (nodes.slice(endAt).some((n) => isWord(n, 'LIMIT', 'FETCH'))) throw unsupported('TOP together with LIMIT');
+    limit = ` LIMIT ${s0[1].tok.text}`;
+    listNodes = listNodes.slice(listNodes.indexOf(s0[1]) + 1);
   }
   const items = splitCommas(listNodes).map((item, index) => translateSelectItem(item, index, ctx));
   const tail = translateNodes(nodes.slice(endAt), ctx);
-  return `${head}${prefix} ${items.join(', ')} ${tail}`;
+  return `${head}${prefix} ${items.join(', ')} ${tail}${limit}`;
 }
 
 function translateSelectItem(item: Node[], index: number, ctx: Ctx): string {
@@ -334,9 +360,22 @@ function translateWord(nodes: Node[], i: number, ctx: Ctx): { text: string; end:
   if (isWord(n, 'MODEL') && next?.type === 'group' && isPunct(nodes[nextSig(nodes, j)], '!')) return modelCall(nodes, i, ctx);
   if (n.tok.kind === 'word' && ctx.modelAliases.has(n.tok.value) && isPunct(next, '!')) return modelCall(nodes, i, ctx);
   if (n.tok.kind === 'word' && next?.type === 'group' && j === i + 1) {
+    // LISTAGG/ARRAY_AGG(x) WITHIN GROUP (ORDER BY …): DuckDB wants the ORDER BY inside the call.
+    const w = nextSig(nodes, j);
+    const g = nextSig(nodes, w);
+    const order = nodes[nextSig(nodes, g)];
+    if ((n.tok.value === 'LISTAGG' || n.tok.value === 'ARRAY_AGG') && isWord(nodes[w], 'WITHIN') && isWord(nodes[g], 'GROUP') && order?.type === 'group') {
+      const orderBy = translateNodes(order.children, ctx).trim();
+      const call = translateFunction(n.tok.value, next.children, ctx);
+      return { text: `${call.slice(0, call.lastIndexOf(')'))} ${orderBy})`, end: nextSig(nodes, g) };
+    }
     return withPath(nodes, translateFunction(n.tok.value, next.children, ctx), j);
   }
   if (n.tok.kind === 'word' && n.tok.value === 'MINUS') return { text: 'EXCEPT', end: i };
+  if (n.tok.kind === 'word' && (n.tok.value === 'SAMPLE' || n.tok.value === 'TABLESAMPLE')) {
+    const sample = translateSample(nodes, i);
+    if (sample) return sample;
+  }
   // Identifier chain a.b.c, optionally followed by a JSON path (:key.sub[0]) or brackets.
   let end = i;
   const parts = [emitIdent(n)];
@@ -386,6 +425,23 @@ function withPath(nodes: Node[], base: string, end: number): { text: string; end
   const toText = isPunct(nodes[castAt], '::') && castType?.type === 'tok' && TEXT_TYPES.has(castType.tok.value);
   const fn = toText ? 'json_extract_string' : 'json_extract';
   return { text: `${fn}(${base}, ${sqlString(`$${path.join('')}`)})`, end: k - 1 };
+}
+
+/** `SAMPLE|TABLESAMPLE [BERNOULLI|ROW|SYSTEM|BLOCK] (p)` (percent) or `(n ROWS)` → DuckDB's TABLESAMPLE. */
+function translateSample(nodes: Node[], i: number): { text: string; end: number } | null {
+  let k = nextSig(nodes, i);
+  let method = 'bernoulli';
+  if (isWord(nodes[k], 'BERNOULLI', 'ROW', 'SYSTEM', 'BLOCK')) {
+    method = isWord(nodes[k], 'SYSTEM', 'BLOCK') ? 'system' : 'bernoulli';
+    k = nextSig(nodes, k);
+  }
+  const group = nodes[k];
+  if (group?.type !== 'group') return null;
+  const inner = sig(group.children);
+  const amount = inner[0]?.type === 'tok' && inner[0].tok.kind === 'number' ? inner[0].tok.text : null;
+  if (amount === null) throw unsupported('SAMPLE with a non-numeric size');
+  if (isWord(inner[1], 'ROWS')) return { text: `TABLESAMPLE ${amount} ROWS`, end: k };
+  return { text: `TABLESAMPLE ${amount}% (${method})`, end: k };
 }
 
 function jsonKey(key: string): string {
@@ -518,7 +574,11 @@ function translateFunction(name: string, children: Node[], ctx: Ctx): string {
       if (rawArgs.length === 1 && sig(rawArgs[0]!).length === 1 && isPunct(sig(rawArgs[0]!)[0], '*')) throw unsupported('OBJECT_CONSTRUCT(*)');
       const a = args();
       if (a.length % 2 !== 0) throw compilationError(`${name} needs key/value pairs.`);
-      return `json_object(${a.join(', ')})`;
+      if (name === 'OBJECT_CONSTRUCT_KEEP_NULL' || a.length === 0) return `json_object(${a.join(', ')})`;
+      // OBJECT_CONSTRUCT leaves out keys whose value is SQL NULL (a JSON null is kept).
+      const entries = [];
+      for (let i = 0; i < a.length; i += 2) entries.push(`{'k': CAST(${a[i]} AS VARCHAR), 'v': to_json(${a[i + 1]})}`);
+      return `to_json(map_from_entries(list_filter([${entries.join(', ')}], e -> e.v IS NOT NULL)))`;
     }
     case 'ARRAY_CONSTRUCT':
       return `json_array(${args().join(', ')})`;
@@ -621,6 +681,27 @@ function translateFunction(name: string, children: Node[], ctx: Ctx): string {
     case 'TO_TIMESTAMP_LTZ':
     case 'TO_TIMESTAMP_TZ':
       return `CAST(${arity(1)[0]} AS TIMESTAMPTZ)`;
+    case 'TRY_TO_NUMBER':
+    case 'TRY_TO_DECIMAL':
+    case 'TRY_TO_NUMERIC': {
+      const a = arity(1, 3);
+      return `TRY_CAST(${a[0]} AS DECIMAL(${a[1] ?? '38'},${a[2] ?? '0'}))`;
+    }
+    case 'TRY_TO_DOUBLE':
+      return `TRY_CAST(${arity(1)[0]} AS DOUBLE)`;
+    case 'TRY_TO_BOOLEAN':
+      return `TRY_CAST(${arity(1)[0]} AS BOOLEAN)`;
+    case 'TRY_TO_DATE':
+      return `TRY_CAST(${arity(1)[0]} AS DATE)`;
+    case 'TRY_TO_TIMESTAMP':
+    case 'TRY_TO_TIMESTAMP_NTZ':
+      return `TRY_CAST(${arity(1)[0]} AS TIMESTAMP)`;
+    case 'CONVERT_TIMEZONE': {
+      const a = arity(2, 3);
+      // Two arguments: the instant shown as wall-clock time in the target zone (returned as NTZ here).
+      if (a.length === 2) return `timezone(${a[0]}, CAST(${a[1]} AS TIMESTAMPTZ))`;
+      return `timezone(${a[1]}, timezone(${a[0]}, CAST(${a[2]} AS TIMESTAMP)))`;
+    }
     case 'TO_JSON':
       return `CAST(json(${arity(1)[0]}) AS VARCHAR)`;
     case 'TO_BINARY': {

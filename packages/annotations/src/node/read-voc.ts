@@ -40,11 +40,12 @@ export async function readVoc(dir: string): Promise<ReadResult> {
   if (classList.ok) classes = numberedLines(classList.text).map((l) => l.text.trim()).filter((l) => l !== '');
   else {
     const names = new Set<string>();
-    for (const [file, text] of texts) {
+    // A file that does not parse contributes no names; it is reported when parsed below.
+    for (const text of texts.values()) {
       try {
         for (const name of vocClassNames(text)) names.add(name);
       } catch {
-        void file; // reported below when the file is parsed
+        continue;
       }
     }
     classes = [...names].sort();

@@ -91,6 +91,18 @@ describe('folder round trips', () => {
     expect(list).toBe('group00000/00000/00001000.jpg group00000/00000_not/00001000.txt\ngroup00000/00000/00001001.jpg group00000/00000_not/00001001.txt');
   });
 
+  it('VOC without labels.txt takes the sorted class names found in the XML files, splits from ImageSets', async () => {
+    const dir = await tempFolder();
+    await writeTinyImage(join(dir, 'JPEGImages', 'a.jpg'), 20, 20);
+    const obj = (name: string) => `<object><name>${name}</name><bndbox><xmin>1</xmin><ymin>2</ymin><xmax>3</xmax><ymax>4</ymax></bndbox></object>`;
+    await writeText(join(dir, 'Annotations', 'a.xml'), `<annotation><filename>a.jpg</filename>${obj('spur')}${obj('open')}</annotation>`);
+    await writeText(join(dir, 'ImageSets', 'Main', 'val.txt'), 'a\n');
+    const { dataset, findings } = await readDataset(dir, 'voc');
+    expect(findings).toEqual([]);
+    expect(dataset.classes).toEqual(['open', 'spur']);
+    expect(dataset.images).toMatchObject([{ path: 'JPEGImages/a.jpg', width: 20, height: 20, split: 'val', boxes: [{ classId: 1 }, { classId: 0 }] }]);
+  });
+
   it('refuses to write DeepPCB for classes it does not have', async () => {
     const dir = await tempFolder();
     await writeTinyImage(join(dir, 'coco', 'images', 'p.jpg'), 8, 8);

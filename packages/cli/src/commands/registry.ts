@@ -125,16 +125,20 @@ export function registerRegistry(program: Command): void {
       await using(flags, async (reg) => {
         const { formatJson } = await import('@defectkit/backend-node');
         const version = await (await reg.model(name)).version(flags.version ?? 'DEFAULT');
-        const detector = (await version.detector()) as {
-          detectBatch(images: string[]): Promise<Array<{ image: string; ok: boolean; result?: { width: number; height: number; detections: never[] }; error?: { code: string; message: string } }>>;
-          dispose(): Promise<void>;
-        };
+        const detector = await version.detector();
         try {
           const outcomes = await detector.detectBatch(images);
-          const failed = outcomes.filter((o) => !o.ok);
-          for (const outcome of failed) process.stderr.write(`defectkit: error ${outcome.error!.code}: ${outcome.error!.message}\n`);
-          process.stdout.write(formatJson(outcomes.filter((o) => o.ok).map((o) => ({ image: o.image, width: o.result!.width, height: o.result!.height, detections: o.result!.detections }))));
-          if (failed.length > 0) process.exitCode = 1;
+          let failed = 0;
+          const results = [];
+          for (const outcome of outcomes) {
+            if (outcome.ok) results.push({ image: outcome.image, width: outcome.result.width, height: outcome.result.height, detections: outcome.result.detections });
+            else {
+              failed++;
+              process.stderr.write(`defectkit: error ${outcome.error.code}: ${outcome.error.message}\n`);
+            }
+          }
+          process.stdout.write(formatJson(results));
+          if (failed > 0) process.exitCode = 1;
         } finally {
           await detector.dispose();
         }

@@ -3,7 +3,7 @@
  * It does what DefectKit's TypeScript detector does: decode, letterbox (Ultralytics geometry: Python rounding,
  * centred padding with the pad value), scale, run the ONNX with onnxruntime, decode the YOLO head, class-aware
  * NMS with torchvision's float32 semantics, map boxes back to the image and clip. Self-contained: numpy,
- * onnxruntime and Pillow (OpenCV is used for resizing when present, as Ultralytics does).
+ * onnxruntime and Pillow.
  */
 export function predictPySource(configJson: string): string {
   return `${header}
@@ -58,18 +58,14 @@ def letterbox_geometry(h0, w0, target_h, target_w, stride=32, auto=False, scaleu
 
 
 def _resize(image, new_w, new_h):
+    # Pillow's BILINEAR widens its triangle filter when shrinking, as libvips' linear kernel does (sharp, used
+    # by the TypeScript detector); OpenCV's INTER_LINEAR does not, and differs by many grey levels on 2x shrinks.
     if image.shape[1] == new_w and image.shape[0] == new_h:
         return image
-    try:
-        import cv2
+    from PIL import Image
 
-        out = cv2.resize(image, (new_w, new_h), interpolation=cv2.INTER_LINEAR)
-        return out.reshape(new_h, new_w, image.shape[2])
-    except ImportError:
-        from PIL import Image
-
-        channels = [np.asarray(Image.fromarray(image[:, :, c]).resize((new_w, new_h), Image.BILINEAR)) for c in range(image.shape[2])]
-        return np.stack(channels, axis=2)
+    channels = [np.asarray(Image.fromarray(image[:, :, c]).resize((new_w, new_h), Image.BILINEAR)) for c in range(image.shape[2])]
+    return np.stack(channels, axis=2)
 
 
 def letterbox(image, target_h, target_w, stride=32, pad_value=114, auto=False):

@@ -36,6 +36,12 @@ export function decodeClassifier(output: OutputTensor, options: ClassifierDecode
   if (!Number.isInteger(topK) || topK < 0) {
     throw new InvalidArgumentError('INVALID_SIZE', `topK must be an integer >= 0, got ${topK}`, { field: 'topK', value: topK });
   }
+  if (activation !== 'softmax' && activation !== 'sigmoid' && activation !== 'none') {
+    throw new InvalidArgumentError('UNKNOWN_ACTIVATION', `activation must be 'softmax', 'sigmoid' or 'none', got '${String(activation)}'`, {
+      field: 'activation',
+      value: activation,
+    });
+  }
   const [batch, nc] = output.dims as [number, number];
   const result: ClassScore[][] = [];
   for (let b = 0; b < batch; b++) {

@@ -138,5 +138,7 @@ describe('decodeClassifier', () => {
       { classId: 1, label: '1', score: 0.75 },
     ]);
     expect(codeOf(() => decodeClassifier({ data: new Float32Array(3), dims: [1, 3] }, { topK: -1 }))).toBe('INVALID_SIZE');
+    expect(codeOf(() => decodeClassifier({ data: new Float32Array(3), dims: [1, 3] }, { activation: 'relu' as never }))).toBe('UNKNOWN_ACTIVATION');
+    expect(codeOf(() => decodeClassifier({ data: new Float32Array(3), dims: [3] }))).toBe('OUTPUT_SHAPE_MISMATCH');
   });
 });

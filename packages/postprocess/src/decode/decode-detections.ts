@@ -7,7 +7,7 @@ import { resolveNmsOptions, type UltralyticsNmsOptions } from '../nms/ultralytic
 import { assertOutputLayout, detectLayout, validateLayout, type OutputLayout } from './output-layout.js';
 import type { OutputTensor } from './output-tensor.js';
 import { decodeTorchvision } from './torchvision-decode.js';
-import { decodeYoloResolved } from './yolo-decode.js';
+import { decodeYoloResolved, type YoloLayout } from './yolo-decode.js';
 
 /** Options of {@link decodeDetections}. Every NMS option keeps the Ultralytics `predict()` default. */
 export interface DecodeOptions extends UltralyticsNmsOptions {
@@ -72,8 +72,9 @@ export function decodeDetections(outputs: readonly OutputTensor[], options: Deco
     ];
   } else {
     const opts = resolveNmsOptions(options);
+    const yoloLayout: YoloLayout = layout;
     const batch = outputs[0]!.dims[0]!;
-    perImage = Array.from({ length: batch }, (_, b) => decodeYoloResolved(outputs[0]!, layout as never, b, opts));
+    perImage = Array.from({ length: batch }, (_, b) => decodeYoloResolved(outputs[0]!, yoloLayout, b, opts));
   }
   const letterboxes = options.letterbox === undefined ? undefined : Array.isArray(options.letterbox) ? options.letterbox : [options.letterbox];
   if (letterboxes !== undefined && letterboxes.length !== 1 && letterboxes.length !== perImage.length) {

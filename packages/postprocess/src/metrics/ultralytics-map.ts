@@ -27,9 +27,10 @@ export interface UltralyticsMapResult {
 }
 
 /**
- * The Ultralytics validator's mAP (`match_predictions` + `ap_per_class` + `compute_ap`): per image, GT × detection
- * IoU (float64, no +1) zeroed across classes; for each threshold 0.5…0.95 pairs with IoU ≥ t, ordered by IoU
- * descending, first pair per detection (kept in detection-index order) then first per GT → TP. Then per GT class:
+ * The Ultralytics validator's mAP (`match_predictions` + `ap_per_class` + `compute_ap`): per image, detections in
+ * descending confidence order (as NMS returns them), GT × detection IoU (float64, no +1) zeroed across classes; for
+ * each threshold 0.5…0.95 pairs with IoU ≥ t, ordered by IoU descending, first pair per detection (then in
+ * detection-index order, as `np.unique` returns them) then first per GT → TP. Then per GT class:
  * detections by descending confidence (stable), recall = tp / n, precision = tp / (tp + fp); AP = trapezoid
  * integral of the linearly interpolated precision envelope (sentinels (0, 1), (1, 0)) at 101 recalls, so a
  * perfect detector scores 0.995. Crowd GT counts as ordinary GT; classes without GT are ignored; classes with GT

@@ -102,3 +102,87 @@ describe('nms bad input', () => {
     expect(nms(new Float32Array(0), new Float32Array(0), 0.5)).toEqual(new Int32Array(0));
   });
 });
+
+/** The textbook loop (torchvision's kernel without any shortcut), as the reference for the grid path. */
+function referenceNms(boxes: Float32Array, scores: Float32Array, t: number): number[] {
+  const n = scores.length;
+  const order = [...Array(n).keys()].sort((a, b) => {
+    const sa = scores[a]!;
+    const sb = scores[b]!;
+    if (Number.isNaN(sa) || Number.isNaN(sb)) return Number.isNaN(sa) && Number.isNaN(sb) ? a - b : Number.isNaN(sa) ? -1 : 1;
+    return sb - sa || a - b;
+  });
+  const f = Math.fround;
+  const area = (k: number) => f(f(boxes[k * 4 + 2]! - boxes[k * 4]!) * f(boxes[k * 4 + 3]! - boxes[k * 4 + 1]!));
+  const suppressed = new Uint8Array(n);
+  const keep: number[] = [];
+  for (let a = 0; a < n; a++) {
+    const i = order[a]!;
+    if (suppressed[i]) continue;
+    keep.push(i);
+    for (let b = a + 1; b < n; b++) {
+      const j = order[b]!;
+      if (suppressed[j]) continue;
+      const xx1 = boxes[i * 4]! < boxes[j * 4]! ? boxes[j * 4]! : boxes[i * 4]!;
+      const yy1 = boxes[i * 4 + 1]! < boxes[j * 4 + 1]! ? boxes[j * 4 + 1]! : boxes[i * 4 + 1]!;
+      const xx2 = boxes[j * 4 + 2]! < boxes[i * 4 + 2]! ? boxes[j * 4 + 2]! : boxes[i * 4 + 2]!;
+      const yy2 = boxes[j * 4 + 3]! < boxes[i * 4 + 3]! ? boxes[j * 4 + 3]! : boxes[i * 4 + 3]!;
+      const dw = f(xx2 - xx1);
+      const dh = f(yy2 - yy1);
+      const inter = f((0 < dw ? dw : 0) * (0 < dh ? dh : 0));
+      if (f(inter / f(f(area(i) + area(j)) - inter)) > t) suppressed[j] = 1;
+    }
+  }
+  return keep;
+}
+
+describe('nms on large inputs (grid path) equals the plain loop', () => {
+  const coord = fc.oneof(
+    { weight: 20, arbitrary: fc.integer({ min: -20, max: 700 }) },
+    { weight: 1, arbitrary: fc.constantFrom(Number.NaN, Infinity, -Infinity, 1e30, -1e30) },
+  );
+  const bigCase = fc.array(fc.tuple(coord, coord, fc.integer({ min: -5, max: 300 }), fc.integer({ min: -5, max: 300 }), fc.integer({ min: 0, max: 50 })), {
+    minLength: 1500,
+    maxLength: 1700,
+  });
+  it('for random, degenerate, inverted, huge and non-finite boxes (fast-check)', () => {
+    fc.assert(
+      fc.property(bigCase, fc.constantFrom(0, 0.3, 0.5, 0.9), (rows, t) => {
+        const boxes = Float32Array.from(rows.flatMap(([x, y, w, h]) => [x, y, x + w, y + h]));
+        const scores = Float32Array.from(rows.map((r) => r[4] / 50));
+        expect(Array.from(nms(boxes, scores, t))).toEqual(referenceNms(boxes, scores, t));
+      }),
+      { numRuns: 10 },
+    );
+  });
+});
+
+describe('batchedNms up to 1000 boxes equals torchvision coordinate trick', () => {
+  /** torchvision's `_batched_nms_coordinate_trick` written out literally, on the textbook loop. */
+  function referenceTrick(boxes: Float32Array, scores: Float32Array, classes: Int32Array, t: number): number[] {
+    const f = Math.fround;
+    let max = -Infinity;
+    for (const v of boxes) max = Number.isNaN(v) || Number.isNaN(max) ? Number.NaN : Math.max(max, v);
+    const shifted = Float32Array.from(boxes, (v, k) => v + f(f(classes[k >> 2]!) * f(max + 1)));
+    return referenceNms(shifted, scores, t);
+  }
+  const rowArb = fc.tuple(
+    fc.integer({ min: -150, max: 700 }),
+    fc.integer({ min: -150, max: 700 }),
+    fc.integer({ min: 1, max: 200 }),
+    fc.integer({ min: 1, max: 200 }),
+    fc.integer({ min: 0, max: 30 }),
+    fc.integer({ min: 0, max: 4 }),
+  );
+  it('on boxes reaching outside the image, with few and many classes (fast-check)', () => {
+    fc.assert(
+      fc.property(fc.array(rowArb, { minLength: 1, maxLength: 400 }), fc.constantFrom(0, 0.3, 0.5, 0.7), (rows, t) => {
+        const boxes = Float32Array.from(rows.flatMap(([x, y, w, h]) => [x, y, x + w, y + h]));
+        const scores = Float32Array.from(rows.map((r) => r[4] / 30));
+        const classes = Int32Array.from(rows.map((r) => r[5]));
+        expect(Array.from(batchedNms(boxes, scores, classes, t))).toEqual(referenceTrick(boxes, scores, classes, t));
+      }),
+      { numRuns: 40 },
+    );
+  });
+});

@@ -1,4 +1,4 @@
-import { open, readFile, rm } from 'node:fs/promises';
+import { link, open, readFile, rename, rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RegistryError } from '../errors.js';
@@ -33,6 +33,23 @@ async function ownerIsGone(path: string): Promise<boolean> {
 }
 
 /**
+ * Moves a dead owner's lock out of the way. Renaming is atomic, but between our check and the rename another
+ * waiter may already have taken over and written a live lock; if what we moved is live, put it back (link
+ * fails when a lock exists again, so a newer lock is never overwritten).
+ */
+async function takeOverStaleLock(path: string): Promise<void> {
+  const aside = `${path}.stale-${process.pid}-${Date.now()}`;
+  try {
+    await rename(path, aside);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return; // someone else cleared it
+    throw error;
+  }
+  if (!(await ownerIsGone(aside))) await link(aside, path).catch(() => undefined);
+  await rm(aside, { force: true });
+}
+
+/**
  * Runs `action` while holding an exclusive lock file (created with O_EXCL, so two processes can never both
  * hold it). A lock left behind by a dead process on this host is taken over.
  */
@@ -52,7 +69,7 @@ export async function withFileLock<T>(path: string, action: () => Promise<T>, op
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       if (await ownerIsGone(path)) {
-        await rm(path, { force: true });
+        await takeOverStaleLock(path);
         continue;
       }
       if (Date.now() > deadline) {

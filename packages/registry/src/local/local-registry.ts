@@ -11,6 +11,7 @@ import type {
   ModelInfo,
   Registry,
   RegistryModel,
+  RegistryDetector,
   RegistryModelVersion,
   VersionDetectorOptions,
   VersionInfo,
@@ -443,7 +444,7 @@ class LocalModelVersion implements RegistryModelVersion {
     return Object.keys(record.files).map((file) => join(target, file));
   }
 
-  async detector(options: VersionDetectorOptions = {}): Promise<unknown> {
+  async detector(options: VersionDetectorOptions = {}): Promise<RegistryDetector> {
     const dir = await this.verify();
     return loadDetectorFromFolder(dir, options);
   }

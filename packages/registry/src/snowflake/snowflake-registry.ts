@@ -11,7 +11,7 @@ import { assertEmptyOrAbsent } from '../local/local-registry.js';
 import { loadDetectorFromFolder } from '../load-detector.js';
 import { readModelSource, resolveClasses } from '../model-source.js';
 import { writeRegistryPackage } from '../registry-package-dir.js';
-import type { LogModelOptions, Metrics, ModelInfo, Registry, RegistryModel, RegistryModelVersion, VersionDetectorOptions, VersionInfo } from '../registry-types.js';
+import type { LogModelOptions, Metrics, ModelInfo, Registry, RegistryDetector, RegistryModel, RegistryModelVersion, VersionDetectorOptions, VersionInfo } from '../registry-types.js';
 import { nextVersionName, resolveBuiltinAlias } from '../version-names.js';
 import { dollarQuoted, dollarQuotedJson } from './dollar-quote.js';
 import { RemoteDetector, type RemoteDetectorOptions } from './remote-detector.js';
@@ -158,7 +158,7 @@ export class SnowflakeRegistry implements Registry {
     const classes = resolveClasses(card, options.classes, join(source, 'model.json'));
     const pkg = await writeRegistryPackage(source, card, name);
     try {
-      const exists = (await this.modelNames()).includes(name);
+      let exists = (await this.modelNames()).includes(name);
       const versions = exists ? (await this.versionRows(name)).map((row) => row.name) : [];
       const version = requested ?? nextVersionName(versions);
       if (versions.includes(version)) {
@@ -170,10 +170,24 @@ export class SnowflakeRegistry implements Registry {
       await this.upload(pkg.dir, pkg.files, packagePath);
       const modelSql = this.modelSql(name);
       const versionSql = quoteIdentifier(version, 'version');
+      const addVersion = `ALTER MODEL ${modelSql} ADD VERSION ${versionSql} FROM ${packagePath}`;
       try {
-        await this.session.execute(exists ? `ALTER MODEL ${modelSql} ADD VERSION ${versionSql} FROM ${packagePath}` : `CREATE MODEL ${modelSql} WITH VERSION ${versionSql} FROM ${packagePath}`);
+        if (exists) await this.session.execute(addVersion);
+        else {
+          try {
+            await this.session.execute(`CREATE MODEL ${modelSql} WITH VERSION ${versionSql} FROM ${packagePath}`);
+          } catch (error) {
+            // Another client created the model since we looked: add our version to it instead.
+            if (!(DefectKitError.isInstance(error) && error.details.sqlCode === '002002' && /Object '[^']*' already exists/i.test(error.message))) throw error;
+            exists = true;
+            await this.session.execute(addVersion);
+          }
+        }
       } catch (error) {
         await this.removeQuietly(packagePath);
+        if (DefectKitError.isInstance(error) && error.code === 'SNOWFLAKE_SQL' && /Version '[^']*' already exists/i.test(error.message)) {
+          throw new RegistryError('REGISTRY_VERSION_EXISTS', `model ${name} already has version ${version}`, { model: name, version }, { cause: error });
+        }
         if (DefectKitError.isInstance(error) && error.code === 'SNOWFLAKE_SQL') {
           throw new SnowflakeError('SNOWFLAKE_PACKAGE_REJECTED', `Snowflake rejected the registry package of ${name} ${version}: ${error.message}`, { ...error.details, model: name, version }, { cause: error });
         }
@@ -418,7 +432,7 @@ class SnowflakeModelVersion implements RegistryModelVersion {
    * A detector for this version. By default it runs remotely through `MODEL(...)!PREDICT`; with
    * `{ backend: 'local' }` the files are exported to a temporary folder and run with onnxruntime-node.
    */
-  async detector(options: VersionDetectorOptions & { backend?: 'snowflake' | 'local' } = {}): Promise<unknown> {
+  async detector(options: VersionDetectorOptions & { backend?: 'snowflake' | 'local' } = {}): Promise<RegistryDetector> {
     const { backend, ...rest } = options;
     if (backend === 'local') {
       const dir = join(await mkdtemp(join(tmpdir(), 'defectkit-export-')), 'model');

@@ -1,8 +1,10 @@
 // Test helpers for the registry end-to-end tests (test/registry-*.test.ts); not part of the public API.
-import { copyFile, mkdtemp, writeFile, chmod } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { chmod, copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, Socket, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { goldenDir } from '../../../../test/support/paths.js';
 
 /** A model folder built from the golden synthetic Ultralytics fixture (320x320 RGB, 6 classes) plus a card. */
@@ -110,4 +112,72 @@ export class CuttableProxy {
   async close(): Promise<void> {
     this.cut();
   }
+}
+
+/** The ids of the DeepPCB pairs {@link smallDeepPcb} copies. */
+export const smallDeepPcbIds = ['00041000', '00041001', '00041002'];
+
+/** A three-pair DeepPCB dataset (upstream layout, no split lists) copied from `deeppcbDir` into a temp folder. */
+export async function smallDeepPcb(deeppcbDir: string): Promise<string> {
+  const root = await mkdtemp(join(tmpdir(), 'defectkit-deeppcb-'));
+  const src = join(deeppcbDir, 'PCBData', 'group00041');
+  const dst = join(root, 'PCBData', 'group00041');
+  await mkdir(join(dst, '00041'), { recursive: true });
+  await mkdir(join(dst, '00041_not'), { recursive: true });
+  for (const id of smallDeepPcbIds) {
+    for (const suffix of ['_test.jpg', '_temp.jpg']) await copyFile(join(src, '00041', `${id}${suffix}`), join(dst, '00041', `${id}${suffix}`));
+    await copyFile(join(src, '00041_not', `${id}.txt`), join(dst, '00041_not', `${id}.txt`));
+  }
+  return root;
+}
+
+// An untrained (seeded, random-weight) single-channel detector in the Ultralytics raw layout [1, 4+6, 6400]:
+// its detections change with every image, unlike the golden fixture whose output is a stored constant.
+const untrainedDetectorPy = String.raw`
+import sys, torch, torch.nn as nn
+torch.manual_seed(7)
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.body = nn.Sequential(nn.Conv2d(1, 8, 3, 2, 1), nn.ReLU(), nn.Conv2d(8, 8, 3, 2, 1), nn.ReLU(), nn.Conv2d(8, 10, 3, 2, 1))
+    def forward(self, x):
+        y = self.body(x)
+        n, c, h, w = y.shape
+        gy, gx = torch.meshgrid(torch.arange(h, dtype=torch.float32), torch.arange(w, dtype=torch.float32), indexing="ij")
+        cx = (gx + torch.sigmoid(y[:, 0])) * 8
+        cy = (gy + torch.sigmoid(y[:, 1])) * 8
+        bw = nn.functional.softplus(y[:, 2]) * 24 + 4
+        bh = nn.functional.softplus(y[:, 3]) * 24 + 4
+        z = y[:, 4:]
+        z = (z - z.mean(dim=(2, 3), keepdim=True)) / (z.std(dim=(2, 3), keepdim=True) + 1e-6)
+        cls = torch.sigmoid(z * 3 - 13)
+        return torch.cat([torch.stack([cx, cy, bw, bh], 1), cls], 1).flatten(2)
+torch.onnx.export(Net().eval(), torch.zeros(1, 1, 640, 640), sys.argv[1], input_names=["images"], output_names=["output0"], opset_version=12)
+`;
+
+let untrained: Promise<string> | undefined;
+
+/**
+ * A model folder with an untrained 640x640 single-channel detector exported by Debian's torch (`python`):
+ * stride 8, six DeepPCB classes, 50-110 detections per DeepPCB image. Built once per process.
+ */
+export function untrainedDetectorFolder(python: string): Promise<string> {
+  untrained ??= (async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'defectkit-untrained-model-'));
+    await writeFile(join(dir, 'export.py'), untrainedDetectorPy);
+    await promisify(execFile)(python, [join(dir, 'export.py'), join(dir, 'model.onnx')]);
+    const card = {
+      format: 'defectkit.model-card/v1',
+      name: 'untrained-pcb',
+      task: 'detect',
+      classes: ['open', 'short', 'mousebite', 'spur', 'copper', 'pin-hole'],
+      input: { name: 'images', width: 640, height: 640, channels: 1, resize: 'letterbox', batchAxis: true, stride: 8, padValue: 114, scale: 1 / 255, mean: null, std: null },
+      output: { layout: 'ultralytics-bcn' },
+      thresholds: { conf: 0.25, iou: 0.7, maxDet: 300 },
+    };
+    await writeFile(join(dir, 'model.json'), `${JSON.stringify(card, null, 2)}\n`);
+    await rm(join(dir, 'export.py'));
+    return dir;
+  })();
+  return untrained;
 }

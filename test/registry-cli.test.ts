@@ -1,0 +1,119 @@
+import { mkdtemp, readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { formatJson, loadDetector } from '@defectkit/backend-node';
+import { runCli } from '@defectkit/cli';
+import { startSnowflakeLocal, type SnowflakeLocal } from '@defectkit/snowflake-local';
+import { SnowflakeSession } from '@defectkit/registry';
+import { fixtureModelFolder, smallDeepPcb, snowflakeHomeFor } from '../packages/registry/src/testing/snowflake-fixtures.js';
+import { deeppcbDir } from './support/paths.js';
+
+/** Runs the CLI in-process and captures what it prints. */
+async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
+  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
+  try {
+    process.exitCode = undefined;
+    const code = await runCli(['node', 'defectkit', ...args]);
+    return { code, stdout, stderr };
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+    process.exitCode = undefined;
+  }
+}
+
+const images = ['00041000_test.jpg', '00041003_test.jpg'].map((name) => join(deeppcbDir, 'PCBData', 'group00041', '00041', name));
+
+describe('defectkit registry / defectkit snowflake', () => {
+  let model: string;
+  let server: SnowflakeLocal;
+  const savedHome = process.env.SNOWFLAKE_HOME;
+
+  beforeAll(async () => {
+    model = await fixtureModelFolder();
+    server = await startSnowflakeLocal();
+    process.env.SNOWFLAKE_HOME = await snowflakeHomeFor(server.url, { database: 'CLI', schema: 'REG' });
+    const session = await SnowflakeSession.connect();
+    await session.execute('CREATE DATABASE IF NOT EXISTS CLI');
+    await session.execute('CREATE SCHEMA IF NOT EXISTS CLI.REG');
+    await session.close();
+  });
+
+  afterAll(async () => {
+    if (savedHome === undefined) delete process.env.SNOWFLAKE_HOME;
+    else process.env.SNOWFLAKE_HOME = savedHome;
+    await server?.close();
+  });
+
+  it('every registry command on a local registry folder', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'defectkit-cli-registry-'));
+    const reg = ['--registry-dir', dir];
+    expect(await cli('registry', 'log', model, '--name', 'pcb', '--comment', 'first', ...reg)).toMatchObject({ code: 0, stdout: 'logged PCB V1 (local)\n' });
+    expect((await cli('registry', 'log', model, '--name', 'pcb', '--version', 'exp2', '--json', ...reg)).stdout).toBe(`${JSON.stringify({ model: 'PCB', version: 'EXP2', registry: 'local' }, null, 2)}\n`);
+    expect(JSON.parse((await cli('registry', 'list', '--json', ...reg)).stdout)).toEqual([{ name: 'PCB', versions: ['V1', 'EXP2'], default: 'V1' }]);
+    const versions = JSON.parse((await cli('registry', 'versions', 'PCB', '--json', ...reg)).stdout) as Array<{ name: string; comment: string | null }>;
+    expect(versions.map((v) => [v.name, v.comment])).toEqual([['V1', 'first'], ['EXP2', null]]);
+    expect(JSON.parse((await cli('registry', 'show', 'pcb', '--version', 'EXP2', '--json', ...reg)).stdout)).toMatchObject({ name: 'EXP2', isDefault: false });
+    expect(JSON.parse((await cli('registry', 'set-default', 'pcb', 'exp2', '--json', ...reg)).stdout)).toMatchObject({ default: 'EXP2' });
+    const out = join(dir, 'exported');
+    expect((await cli('registry', 'export', 'pcb', '--out', out, ...reg)).code).toBe(0);
+    expect((await readdir(out)).sort()).toEqual(['model.json', 'model.onnx']);
+
+    const predicted = await cli('registry', 'predict', 'pcb', ...images, ...reg);
+    expect(predicted.code).toBe(0);
+    const detector = await loadDetector(model);
+    const expected = [];
+    for (const image of images) expected.push({ image, ...(await detector.detect(image)) });
+    await detector.dispose();
+    expect(predicted.stdout).toBe(formatJson(expected));
+
+    const missing = await cli('registry', 'show', 'nope', ...reg);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('error REGISTRY_MODEL_NOT_FOUND');
+    expect((await cli('registry', 'delete', 'pcb', '--version', 'v1', ...reg)).code).toBe(0);
+    expect(JSON.parse((await cli('registry', 'list', '--json', ...reg)).stdout)).toEqual([{ name: 'PCB', versions: ['EXP2'], default: 'EXP2' }]);
+    expect((await cli('registry', 'list', '--registry', 'elsewhere', ...reg)).stderr).toContain('error REGISTRY_SPEC');
+  });
+
+  it('registry commands on snowflake:<connection>, with remote predict printing the same JSON as the local detector (1e-4)', async () => {
+    const sf = ['--registry', 'snowflake:local'];
+    expect(await cli('registry', 'log', model, '--name', 'remote_pcb', ...sf)).toMatchObject({ code: 0, stdout: 'logged REMOTE_PCB V1 (snowflake)\n' });
+    expect(JSON.parse((await cli('registry', 'list', '--json', ...sf)).stdout)).toEqual([{ name: 'REMOTE_PCB', versions: ['V1'], default: 'V1' }]);
+    const remote = await cli('registry', 'predict', 'REMOTE_PCB', ...images, ...sf);
+    expect(remote.code).toBe(0);
+    const local = await cli('registry', 'predict', 'REMOTE_PCB', ...images, '--registry-dir', await mkdtemp(join(tmpdir(), 'unused-')), '--registry', 'local');
+    expect(local.code).toBe(1); // not in the local registry: compare with the local detector instead
+    const detector = await loadDetector(model);
+    const parsed = JSON.parse(remote.stdout) as Array<{ image: string; width: number; height: number; detections: Array<Record<string, number | string>> }>;
+    expect(parsed.map((p) => p.image)).toEqual(images);
+    for (const entry of parsed) {
+      const expected = await detector.detect(entry.image);
+      expect([entry.width, entry.height]).toEqual([expected.width, expected.height]);
+      expect(entry.detections).toHaveLength(expected.detections.length);
+      entry.detections.forEach((d, k) => {
+        const e = expected.detections[k]!;
+        for (const key of ['x1', 'y1', 'x2', 'y2', 'score'] as const) expect(Math.abs((d[key] as number) - e[key])).toBeLessThanOrEqual(1e-4);
+        expect([d.classId, d.label]).toEqual([e.classId, e.label]);
+      });
+    }
+    await detector.dispose();
+    expect((await cli('registry', 'delete', 'REMOTE_PCB', ...sf)).code).toBe(0);
+    expect(JSON.parse((await cli('registry', 'list', '--json', ...sf)).stdout)).toEqual([]);
+  }, 120_000);
+
+  it('defectkit snowflake setup and upload-dataset', async () => {
+    expect(JSON.parse((await cli('snowflake', 'setup', '--json')).stdout)).toEqual({ tables: ['CLI.REG.DEFECT_LOGS', 'CLI.REG.PCB_METADATA'] });
+    const dir = await smallDeepPcb(deeppcbDir);
+    const first = await cli('snowflake', 'upload-dataset', dir, '--format', 'deeppcb', '--stage', '@CLI.REG.IMAGES/g41', '--table', 'CLI.REG.LABELS', '--json');
+    expect(first.code).toBe(0);
+    const summary = JSON.parse(first.stdout) as { uploaded: number; skipped: number; rows: number };
+    expect(summary.uploaded).toBe(6);
+    expect(first.stderr).toContain(`${summary.uploaded}/${summary.uploaded} files`);
+    const second = JSON.parse((await cli('snowflake', 'upload-dataset', dir, '--format', 'deeppcb', '--stage', '@CLI.REG.IMAGES/g41', '--table', 'CLI.REG.LABELS', '--json')).stdout);
+    expect(second).toEqual({ uploaded: 0, skipped: summary.uploaded, rows: summary.rows });
+  }, 120_000);
+});

@@ -1,0 +1,121 @@
+import { copyFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DefectKitError } from '@defectkit/core';
+import { startSnowflakeLocal, type SnowflakeLocal } from '@defectkit/snowflake-local';
+import { logDetections, logDetectionsTo, setupDefectLogTables, SnowflakeSession, uploadDataset } from '@defectkit/registry';
+import { CuttableProxy, smallDeepPcb as makeSmallDeepPcb, smallDeepPcbIds, snowflakeHomeFor } from '../packages/registry/src/testing/snowflake-fixtures.js';
+import { deeppcbDir } from './support/paths.js';
+
+const ids = smallDeepPcbIds;
+const smallDeepPcb = (): Promise<string> => makeSmallDeepPcb(deeppcbDir);
+
+async function errorOf(promise: Promise<unknown>): Promise<DefectKitError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (DefectKitError.isInstance(error)) return error;
+    throw error;
+  }
+  throw new Error('expected a DefectKitError, nothing was thrown');
+}
+
+describe('dataset upload and defect logs against snowflake-local', () => {
+  let server: SnowflakeLocal;
+  let home: string;
+  let session: SnowflakeSession;
+
+  beforeAll(async () => {
+    server = await startSnowflakeLocal();
+    home = await snowflakeHomeFor(server.url, { database: 'ML', schema: 'PCB' });
+    session = await SnowflakeSession.connect({ env: { SNOWFLAKE_HOME: home } });
+    await session.execute('CREATE DATABASE IF NOT EXISTS ML');
+  });
+
+  afterAll(async () => {
+    await session?.close();
+    await server?.close();
+  });
+
+  it('setup creates DEFECT_LOGS and PCB_METADATA; logDetections appends one bound row per detection', async () => {
+    await setupDefectLogTables(session, { database: 'ML', schema: 'PCB' });
+    await setupDefectLogTables(session, { database: 'ML', schema: 'PCB' }); // idempotent
+    const at = new Date('2026-03-04T05:06:07.890Z');
+    const detection = (label: string, score: number) => ({ x1: 1.5, y1: 2.25, x2: 30, y2: 40.125, score, classId: 0, label });
+    const written = await logDetections(
+      session,
+      [
+        { image: '/boards/00041000_test.jpg', detections: [detection('open', 0.9), detection("o'short", 0.8)] },
+        { image: 'b2.png', boardId: 'BOARD-7', detections: [detection('spur', 0.5)] },
+        { image: 'empty.jpg', detections: [] },
+      ],
+      { name: 'PCB_DEFECTS', version: 'V3' },
+      { database: 'ML', schema: 'PCB', at, batchRows: 2 },
+    );
+    expect(written).toBe(3);
+    const rows = await session.execute('SELECT BOARD_ID, DETECTED_CLASS, CONFIDENCE, X1, Y2, MODEL_NAME, MODEL_VERSION, TS, INFERENCE_ID FROM ML.PCB.DEFECT_LOGS ORDER BY CONFIDENCE DESC');
+    expect(rows.map((r) => [r.BOARD_ID, r.DETECTED_CLASS, r.CONFIDENCE, r.X1, r.Y2, r.MODEL_NAME, r.MODEL_VERSION])).toEqual([
+      ['00041000_test', 'open', 0.9, 1.5, 40.125, 'PCB_DEFECTS', 'V3'],
+      ['00041000_test', "o'short", 0.8, 1.5, 40.125, 'PCB_DEFECTS', 'V3'],
+      ['BOARD-7', 'spur', 0.5, 1.5, 40.125, 'PCB_DEFECTS', 'V3'],
+    ]);
+    expect((rows[0]!.TS as Date).toISOString()).toBe(at.toISOString());
+    expect(rows[0]!.INFERENCE_ID).toBe(rows[1]!.INFERENCE_ID);
+    expect(rows[0]!.INFERENCE_ID).not.toBe(rows[2]!.INFERENCE_ID);
+    expect(await session.execute('SELECT COUNT(*) AS N FROM ML.PCB.PCB_METADATA')).toEqual([{ N: 0 }]);
+  });
+
+  it('logDetectionsTo (detect --log snowflake[:connection]) uses the named connection and creates the tables', async () => {
+    const otherHome = await snowflakeHomeFor(server.url, { database: 'ML', schema: 'LOGS2' });
+    const detections = [{ x1: 0, y1: 0, x2: 1, y2: 1, score: 0.7, classId: 3, label: 'spur' }];
+    const summary = await logDetectionsTo('snowflake:local', [{ image: 'a.jpg', detections }], { name: 'pcb-defects', version: 'local' }, { env: { SNOWFLAKE_HOME: otherHome } });
+    expect(summary).toEqual({ rows: 1, table: 'ML.LOGS2.DEFECT_LOGS' });
+    expect(await session.execute('SELECT BOARD_ID, DETECTED_CLASS, MODEL_NAME FROM ML.LOGS2.DEFECT_LOGS')).toEqual([{ BOARD_ID: 'a', DETECTED_CLASS: 'spur', MODEL_NAME: 'pcb-defects' }]);
+    expect((await errorOf(logDetectionsTo('local', [], { name: 'x', version: 'y' }))).code).toBe('REGISTRY_SPEC');
+  });
+
+  it('uploads images and labels, skips files already on the stage, and replaces (never duplicates) label rows', async () => {
+    const dir = await smallDeepPcb();
+    const progress: number[] = [];
+    const first = await uploadDataset(session, { dir, format: 'deeppcb', stage: '@ML.PCB.IMAGES/deeppcb', table: 'ML.PCB.LABELS', onProgress: (p) => progress.push(p.done) });
+    expect(first).toMatchObject({ uploaded: 6, skipped: 0 });
+    expect(first.rows).toBeGreaterThan(0);
+    expect(progress).toEqual([1, 2, 3, 4, 5, 6]);
+    const listed = await session.execute('LIST @ML.PCB.IMAGES/deeppcb');
+    expect(listed.map((r) => r.name).sort()).toEqual(ids.flatMap((id) => ['_temp', '_test'].map((s) => `images/deeppcb/group00041/00041/${id}${s}.jpg`)).sort());
+    const again = await uploadDataset(session, { dir, format: 'deeppcb', stage: '@ML.PCB.IMAGES/deeppcb', table: 'ML.PCB.LABELS' });
+    expect(again).toEqual({ uploaded: 0, skipped: 6, rows: first.rows });
+    expect(await session.execute('SELECT COUNT(*) AS N FROM ML.PCB.LABELS')).toEqual([{ N: first.rows }]);
+    // A changed file is uploaded again; the others are skipped.
+    await copyFile(join(dir, 'PCBData', 'group00041', '00041', '00041001_temp.jpg'), join(dir, 'PCBData', 'group00041', '00041', '00041000_temp.jpg'));
+    expect(await uploadDataset(session, { dir, format: 'deeppcb', stage: '@ML.PCB.IMAGES/deeppcb', table: 'ML.PCB.LABELS' })).toMatchObject({ uploaded: 1, skipped: 5 });
+    const labels = await session.execute("SELECT IMAGE_PATH, CLASS_NAME, X1, Y1, X2, Y2 FROM ML.PCB.LABELS WHERE IMAGE_PATH LIKE '%00041000%' ORDER BY X1, Y1");
+    expect(labels.length).toBeGreaterThan(0);
+    expect(labels.every((r) => r.IMAGE_PATH === 'group00041/00041/00041000_test.jpg')).toBe(true);
+    expect(labels.every((r) => ['open', 'short', 'mousebite', 'spur', 'copper', 'pin-hole'].includes(r.CLASS_NAME as string))).toBe(true);
+  });
+
+  it('an upload cut by a network drop fails with SNOWFLAKE_UPLOAD and resumes where it stopped', async () => {
+    const dir = await smallDeepPcb();
+    const proxy = new CuttableProxy(server.port);
+    await proxy.start();
+    const proxyHome = await snowflakeHomeFor(proxy.url, { database: 'ML', schema: 'PCB' });
+    const cut = await SnowflakeSession.connect({ env: { SNOWFLAKE_HOME: proxyHome }, statementTimeoutMs: 4000 });
+    proxy.cutOnRequest(3, "PUT 'file:");
+    const error = await errorOf(uploadDataset(cut, { dir, format: 'deeppcb', stage: '@ML.PCB.RESUME', table: 'ML.PCB.RESUME_LABELS' }));
+    expect(error.code).toBe('SNOWFLAKE_UPLOAD');
+    expect(error.details).toMatchObject({ done: 2, total: 6 });
+    await proxy.restore();
+    const resumed = await SnowflakeSession.connect({ env: { SNOWFLAKE_HOME: proxyHome } });
+    try {
+      const summary = await uploadDataset(resumed, { dir, format: 'deeppcb', stage: '@ML.PCB.RESUME', table: 'ML.PCB.RESUME_LABELS' });
+      expect(summary.skipped).toBeGreaterThanOrEqual(2);
+      expect(summary.uploaded + summary.skipped).toBe(6);
+      expect(await resumed.execute('LIST @ML.PCB.RESUME')).toHaveLength(6);
+    } finally {
+      await resumed.close();
+      await cut.close();
+      await proxy.close();
+    }
+  }, 120_000);
+});
