@@ -62,9 +62,9 @@ function agreement(ours: number[], theirs: number[], scores: Float32Array): stri
   return sameSet && sameScores ? 'same set, equal-score ties reordered' : 'DIFFERENT';
 }
 
-/** [median, min] seconds over `repeats` runs after 3 warm-up runs (the JIT optimises meanwhile). */
+/** [median, min] seconds over `repeats` runs after 20 warm-up runs (steady state: the JIT has optimised the code). */
 function timings(fn: () => unknown, repeats: number): [number, number] {
-  for (let w = 0; w < 3; w++) fn();
+  for (let w = 0; w < 20; w++) fn();
   const times: number[] = [];
   for (let r = 0; r < repeats; r++) {
     const start = process.hrtime.bigint();
@@ -122,7 +122,7 @@ const section = [
   '',
   `\`nms\` / \`batchedNms\` from @defectkit/postprocess against \`torchvision.ops.nms\` / \`batched_nms\` on identical float32`,
   `inputs: YOLO-like candidates (about 20 jittered boxes per object in a 640×640 image, random scores, ${CLASSES} classes),`,
-  `IoU ${IOU}. Each side: median and minimum of 25 runs (9 for n = 30 000) after 3 warm-up runs, in one run of the script;`,
+  `IoU ${IOU}. Each side: median and minimum of 25 runs (9 for n = 30 000) after 20 warm-up runs (steady state, as in a detector processing many images), in one run of the script;`,
   'ratios are ours / torchvision (below 1 = faster). On a shared, loaded machine the minimum is the steadier figure.',
   'The last column checks the kept indices: torchvision\'s batched_nms merges its',
   'per-class results with a non-stable sort for n > 1000, so only boxes of equal score may swap places.',

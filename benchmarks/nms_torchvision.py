@@ -16,8 +16,8 @@ torch.set_num_threads(1)  # the NMS kernel is single-threaded; keep the sort on 
 
 
 def timings(fn, repeats):
-    """(median, min) seconds over `repeats` runs after 3 warm-up runs, as on the Node side."""
-    for _ in range(3):
+    """(median, min) seconds over `repeats` runs after 20 warm-up runs, as on the Node side."""
+    for _ in range(20):
         fn()
     times = []
     for _ in range(repeats):

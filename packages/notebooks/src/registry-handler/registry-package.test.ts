@@ -122,6 +122,52 @@ describe('emitRegistryPackage', () => {
     expect(codes).toEqual(['HANDLER_UNSUPPORTED_LAYOUT', 'HANDLER_MODEL_CARD', 'HANDLER_MODEL_CARD']);
   });
 
+  it('predict.py registers infer() as a vectorized UDF inside Snowflake and answers one OBJECT per row', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'defectkit-handler-'));
+    const predict = emitRegistryPackage(card).find((file) => file.path === 'functions/predict.py')!;
+    await writeFile(join(dir, 'predict.py'), predict.content);
+    // Stand-ins for the warehouse's _snowflake module and pandas (not installed here).
+    const udf = String.raw`
+import importlib.util, json, sys, types
+calls = []
+snow = types.ModuleType("_snowflake")
+def vectorized(input):
+    def wrap(fn):
+        calls.append(input.__name__)
+        fn.vectorized = True
+        return fn
+    return wrap
+snow.vectorized = vectorized
+pandas = types.ModuleType("pandas")
+class DataFrame:
+    def __init__(self, rows): self.rows = rows
+    @property
+    def iloc(self):
+        rows = self.rows
+        class Loc:
+            def __getitem__(self, key): return [row[key[1]] for row in rows]
+        return Loc()
+pandas.DataFrame = DataFrame
+pandas.Series = list
+sys.modules["_snowflake"] = snow
+sys.modules["pandas"] = pandas
+spec = importlib.util.spec_from_file_location("predict", sys.argv[1])
+predict = importlib.util.module_from_spec(spec); spec.loader.exec_module(predict)
+predict.detect = lambda value: {"DETECTIONS": [], "WIDTH": len(value), "HEIGHT": 0}
+print(json.dumps({"decorated": calls, "flag": getattr(predict.infer, "vectorized", False), "out": predict.infer(DataFrame([[b"abc"], [b"hello"]]))}))
+`;
+    await writeFile(join(dir, 'udf.py'), udf);
+    const { stdout } = await promisify(execFile)(systemPython, [join(dir, 'udf.py'), join(dir, 'predict.py')]);
+    expect(JSON.parse(stdout)).toEqual({
+      decorated: ['DataFrame'],
+      flag: true,
+      out: [
+        { DETECTIONS: [], WIDTH: 3, HEIGHT: 0 },
+        { DETECTIONS: [], WIDTH: 5, HEIGHT: 0 },
+      ],
+    });
+  });
+
   it("predict.py's letterbox, NMS and decoding pass the golden cases under Debian's python3 + numpy", async () => {
     const dir = await mkdtemp(join(tmpdir(), 'defectkit-handler-'));
     for (const file of emitRegistryPackage(card)) {

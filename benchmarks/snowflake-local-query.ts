@@ -1,6 +1,6 @@
 /**
  * What the Snowflake protocol layer costs on top of DuckDB, measured in one run:
- *   npx tsx packages/snowflake-local/benchmarks/query-overhead.ts
+ *   npx tsx benchmarks/snowflake-local-query.ts
  * Baseline: the same SQL on a direct @duckdb/node-api connection. Reported: median milliseconds and
  * the ratio (driver through snowflake-local ÷ direct DuckDB) for a one-row query, a 10 000-row result
  * (1 000 inline + chunks) and a bound INSERT.
@@ -11,7 +11,7 @@ process.env.SNOWFLAKE_DISABLE_MINICORE = 'true';
 
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { Connection } from 'snowflake-sdk';
-import { startSnowflakeLocal } from '../src/index.js';
+import { startSnowflakeLocal } from '@defectkit/snowflake-local';
 
 const snowflake = ((await import('snowflake-sdk')) as unknown as { default: typeof import('snowflake-sdk') }).default;
 snowflake.configure({ logLevel: 'OFF' as never });
