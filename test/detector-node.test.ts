@@ -136,6 +136,21 @@ describe('Detector model checks', () => {
     await expect(loadDetector(dir)).rejects.toMatchObject({ code: 'MODEL_OUTPUT_SHAPE', message: expect.stringMatching(/output0/) });
   });
 
+  it('reads a torchvision-style graph fed at the image size (int64 labels, 1-based)', async () => {
+    const detector = await loadDetector(makeTinyModel(join(work, 'rcnn'), systemPython, { shape: 'rcnn', channels: 3, classes: 2 }), { conf: 0.5 });
+    expect([detector.spec.layout, detector.spec.input.resize, detector.spec.dynamicBatch]).toEqual(['torchvision-rcnn', 'none', false]);
+    const result = await detector.detect(await board(72, 40, 16, 8, 16));
+    expect([result.width, result.height]).toEqual([72, 40]);
+    // The bright 16x16 square covers cells (16..32, 8..24): four cells, brightness ~0.98 → label 2 → class 1.
+    expect(result.detections.map((d) => [d.x1, d.y1, d.x2, d.y2, d.classId, d.label])).toEqual([
+      [16, 8, 24, 16, 1, 'c1'],
+      [24, 8, 32, 16, 1, 'c1'],
+      [16, 16, 24, 24, 1, 'c1'],
+      [24, 16, 32, 24, 1, 'c1'],
+    ]);
+    await detector.dispose();
+  });
+
   it('refuses a missing model with its path', async () => {
     await expect(loadDetector(join(work, 'no-such-model'))).rejects.toMatchObject({ code: 'MODEL_NOT_FOUND' });
   });

@@ -8,7 +8,7 @@ export interface TinyModelOptions {
   size?: number;
   channels?: 1 | 3;
   classes?: number;
-  shape?: 'bcn' | 'rank2';
+  shape?: 'bcn' | 'rank2' | 'rcnn';
   staticBatch?: boolean;
   /** Class names written to model.json (default: `classes` names c0, c1, ...); omit the card with `card: false`. */
   cardClasses?: string[];
@@ -32,8 +32,8 @@ export function makeTinyModel(dir: string, python: string, options: TinyModelOpt
       name: 'tiny-test-model',
       task: 'detect',
       classes: options.cardClasses ?? Array.from({ length: classes }, (_, i) => `c${i}`),
-      input: { name: 'images', width: size, height: size, channels, resize: 'letterbox', batchAxis: true, stride: 8, padValue: 114, scale: 1 / 255, mean: null, std: null },
-      output: { layout: 'ultralytics-bcn' },
+      input: { name: 'images', width: size, height: size, channels, resize: shape === 'rcnn' ? 'none' : 'letterbox', batchAxis: shape !== 'rcnn', stride: 8, padValue: 114, scale: 1 / 255, mean: null, std: null },
+      output: { layout: shape === 'rcnn' ? 'torchvision-rcnn' : 'ultralytics-bcn' },
       thresholds: { conf: 0.25, iou: 0.7, maxDet: 300 },
       training: { note: 'not trained: a fixed formula for tests' },
     };
