@@ -2,7 +2,7 @@
 // --local mode for one short epoch on a handful of DeepPCB images (a tiny YOLO folder built here),
 // then load the exported model.onnx + model.json with the Node detector and run it on an image.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -120,7 +120,7 @@ describe('pcb-detector recipe, end to end (smoke)', () => {
     console.log(`notebooks-smoke: classifier train.py --local (1 epoch, 8 images, export) ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   }, 900_000);
 
-  it('faster-rcnn recipe (tiny backbone): the emitted train.py --local trains a few steps and exports a torchvision ONNX + card', async () => {
+  it('faster-rcnn recipe (tiny backbone): the emitted train.py --local trains a few steps; its torchvision ONNX + card run in the Node detector', async () => {
     expect(hasTorch).toBe(true);
     const data = join(work, 'yolo-rcnn');
     tinyYolo(data, 4, 1);
@@ -142,8 +142,20 @@ describe('pcb-detector recipe, end to end (smoke)', () => {
       output: { layout: 'torchvision-rcnn' },
       recipe: { name: 'faster-rcnn', options: { backbone: 'tiny' } },
     });
-    expect(existsSync(join(out, 'model.onnx'))).toBe(true);
-    console.log(`notebooks-smoke: faster-rcnn train.py --local (1 epoch of 2 steps, 1 val image, export) ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    const trainSeconds = (performance.now() - t0) / 1000;
+    const detector = await loadDetector(out, { conf: 0.01 });
+    try {
+      const result = await detector.detect(join(data, 'images', 'val', readdirSync(join(data, 'images', 'val'))[0]!));
+      expect(result.width).toBe(640);
+      for (const d of result.detections) {
+        expect(CLASSES).toContain(d.label);
+        expect(d.x2).toBeLessThanOrEqual(640);
+        expect(d.score).toBeGreaterThanOrEqual(0.01);
+      }
+    } finally {
+      await detector.dispose();
+    }
+    console.log(`notebooks-smoke: faster-rcnn train.py --local (1 epoch of 2 steps, 1 val image, export) ${trainSeconds.toFixed(1)} s`);
   }, 900_000);
 
   it('Snowflake mode: stage_download rebuilds the dataset folders from a stage listing (fake session)', async () => {
