@@ -158,6 +158,13 @@ if (values.readme || values.model === undefined) {
     '',
     table,
     '',
+    ...rows
+      .filter((r) => r.device === 'cpu' && r.overhead !== undefined)
+      .map((r) => `- CPU batch ${r.batch}: overhead ${(r.overhead! * 100).toFixed(1)}% against the aim of 10%: ${r.overhead! < 0.1 ? 'met' : 'not met'} (decode ${r.stats!.decode.median.toFixed(1)} ms + preprocess ${r.stats!.preprocess.median.toFixed(1)} ms + postprocess ${r.stats!.postprocess.median.toFixed(1)} ms beside ${r.stats!.inference.median.toFixed(1)} ms of inference).`),
+    ...(rows.some((r) => r.device === 'cuda' && r.unavailable)
+      ? ['- CUDA: not measured: the machine that ran this has no usable CUDA provider (see the reason above); no GPU machine was available to this run.']
+      : []),
+    '',
   ].join('\n');
   const readme = resolve(import.meta.dirname, 'README.md');
   let text = await readFile(readme, 'utf8').catch(() => '# Benchmarks\n\nEach section is written by its benchmark script in this folder.\n\n');

@@ -105,6 +105,22 @@ describe('defectkit registry / defectkit snowflake', () => {
     expect(JSON.parse((await cli('registry', 'list', '--json', ...sf)).stdout)).toEqual([]);
   }, 120_000);
 
+  it('defectkit detect --log snowflake:<connection> appends every detection to DEFECT_LOGS', async () => {
+    const detected = await cli('detect', images[0]!, '--model', model, '--log', 'snowflake:local');
+    expect(detected.code).toBe(0);
+    const count = (JSON.parse(detected.stdout) as Array<{ detections: unknown[] }>)[0]!.detections.length;
+    expect(count).toBeGreaterThan(0);
+    expect(detected.stderr).toContain(`logged ${count} detections to CLI.REG.DEFECT_LOGS`);
+    const session = await SnowflakeSession.connect();
+    try {
+      expect(await session.execute("SELECT COUNT(*) AS N FROM CLI.REG.DEFECT_LOGS WHERE BOARD_ID = '00041000_test' AND MODEL_NAME = 'synthetic-bcn'")).toEqual([{ N: count }]);
+    } finally {
+      await session.close();
+    }
+    const bad = await cli('detect', images[0]!, '--model', model, '--log', 'postgres');
+    expect([bad.code, bad.stderr.includes('error INVALID_OPTION')]).toEqual([1, true]);
+  }, 120_000);
+
   it('defectkit snowflake setup and upload-dataset', async () => {
     expect(JSON.parse((await cli('snowflake', 'setup', '--json')).stdout)).toEqual({ tables: ['CLI.REG.DEFECT_LOGS', 'CLI.REG.PCB_METADATA'] });
     const dir = await smallDeepPcb(deeppcbDir);

@@ -95,4 +95,4 @@ export {
   type ThresholdMetricsResult,
   type ClassCounts,
 } from './metrics/threshold-metrics.js';
-export { predictionsFromCocoResults, parseDeepPcbResults, fileStem } from './metrics/prediction-files.js';
+export { predictionsFromCocoResults, parseDeepPcbResults, fileStem, numericImageId } from './metrics/prediction-files.js';

@@ -15,6 +15,7 @@ interface DetectFlags {
   out?: string;
   batch: string;
   concurrency: string;
+  log?: string;
 }
 
 const ms = (value: number): string => `${value.toFixed(1)}ms`;
@@ -57,6 +58,7 @@ export function registerDetect(program: Command): void {
     .option('--out <path>', 'where results go: a file for json/coco (default stdout), a folder for yolo/deeppcb (required)')
     .option('--batch <n>', 'images per model run (a real batch when the model has a dynamic batch axis)', '1')
     .option('--concurrency <n>', 'images (or batches) prepared and run at the same time', '2')
+    .option('--log <target>', 'also append the detections to DEFECT_LOGS in Snowflake: snowflake or snowflake:<connection>')
     .action(async (inputs: string[], flags: DetectFlags) => {
       const { InvalidArgumentError } = await import('@defectkit/core');
       const node = await import('@defectkit/backend-node');
@@ -77,6 +79,8 @@ export function registerDetect(program: Command): void {
       const concurrency = number(flags.concurrency, 'concurrency', positiveInt, 'a positive integer')!;
       if (!['cpu', 'cuda', 'auto'].includes(flags.device))
         throw new InvalidArgumentError('INVALID_OPTION', `--device must be cpu, cuda or auto (got "${flags.device}")`, { field: 'device', value: flags.device });
+      if (flags.log !== undefined && !/^snowflake(:[A-Za-z0-9_.-]+)?$/.test(flags.log))
+        throw new InvalidArgumentError('INVALID_OPTION', `--log must be snowflake or snowflake:<connection> (got "${flags.log}")`, { field: 'log', value: flags.log });
       const format = flags.format as Format;
       if (!FORMATS.includes(format)) throw new InvalidArgumentError('INVALID_OPTION', `--format must be one of ${FORMATS.join(', ')} (got "${flags.format}")`, { field: 'format', value: flags.format });
       if ((format === 'yolo' || format === 'deeppcb') && !flags.out)
@@ -145,6 +149,11 @@ export function registerDetect(program: Command): void {
         } else process.stdout.write(text);
       } else log(`results: ${flags.out}/`);
       if (flags.saveAnnotated) log(`annotated images: ${flags.saveAnnotated}/`);
+      if (flags.log !== undefined) {
+        const { logDetectionsTo } = await import('@defectkit/registry');
+        const logged = await logDetectionsTo(flags.log, results, { name: detector.spec.name, version: 'local' }, { warn: (message) => log(`warning: ${message}`) });
+        log(`logged ${logged.rows} detections to ${logged.table}`);
+      }
       if (failed > 0) process.exitCode = 1;
     });
 }

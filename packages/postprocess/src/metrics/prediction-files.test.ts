@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Dataset } from '@defectkit/annotations';
 import { DefectKitError } from '@defectkit/core';
-import { fileStem, parseDeepPcbResults, predictionsFromCocoResults } from './prediction-files.js';
+import { fileStem, numericImageId, parseDeepPcbResults, predictionsFromCocoResults } from './prediction-files.js';
 
 const gt: Dataset = {
   classes: ['open', 'short', 'pin-hole'],
@@ -34,6 +34,14 @@ describe('predictionsFromCocoResults', () => {
       { imageKey: 'group1/1/100_test.jpg', detections: [{ x1: 0, y1: 0, x2: 10, y2: 10, score: 0.9, classId: 0 }] },
       { imageKey: 'group1/1/101_test.jpg', detections: [{ x1: 1, y1: 2, x2: 4, y2: 6, score: 0.5, classId: 2 }] },
     ]);
+  });
+
+  it('matches the numeric image_id the detector writes for DeepPCB-style file names', () => {
+    expect(numericImageId('g/00041/00041004_test.jpg')).toBe(41004);
+    expect(numericImageId('g/board_a.png')).toBeUndefined();
+    const preds = predictionsFromCocoResults([{ image_id: 101, category_id: 2, bbox: [0, 0, 2, 2], score: 0.4 }], gt);
+    expect(preds[1]!.detections).toEqual([{ x1: 0, y1: 0, x2: 2, y2: 2, score: 0.4, classId: 1 }]);
+    expect(preds[0]!.detections).toEqual([]);
   });
 
   it('uses COCO ids and categoryIds when the dataset has them', () => {

@@ -10,9 +10,19 @@ export function fileStem(path: string): string {
 }
 
 /**
+ * The COCO image id a results writer gives an image that has no id of its own: its file stem, without a DeepPCB
+ * `_test` suffix, when that is all digits (`00041004_test.jpg` → 41004), else undefined. The detector's COCO writer
+ * and the evaluator share this rule, so `defectkit detect --format coco` output evaluates against any folder dataset.
+ */
+export function numericImageId(path: string): number | undefined {
+  const stem = fileStem(path).replace(/_test$/, '');
+  return /^\d+$/.test(stem) ? Number(stem) : undefined;
+}
+
+/**
  * Converts a parsed COCO results list (`[{ image_id, category_id, bbox: [x, y, w, h], score }]`) into predictions
  * for a ground-truth dataset. `image_id` matches the images' COCO ids, else (for datasets without ids) the image
- * path, its file name or its stem; `category_id` matches `categoryIds` (else class index + 1).
+ * path, its file name, its stem or its {@link numericImageId}; `category_id` matches `categoryIds` (else class index + 1).
  *
  * @throws EvaluationInputError `EVAL_INPUT` naming the entry for an unknown image or category or a malformed field.
  */
@@ -21,7 +31,11 @@ export function predictionsFromCocoResults(results: unknown, gt: Dataset, source
   const lookup = new Map<string, number>();
   gt.images.forEach((im, i) => {
     if (im.id !== undefined) lookup.set(`#${im.id}`, i);
-    else for (const k of [im.path, im.path.split(/[\\/]/).pop()!, fileStem(im.path)]) if (!lookup.has(`=${k}`)) lookup.set(`=${k}`, i);
+    else {
+      for (const k of [im.path, im.path.split(/[\\/]/).pop()!, fileStem(im.path)]) if (!lookup.has(`=${k}`)) lookup.set(`=${k}`, i);
+      const numeric = numericImageId(im.path);
+      if (numeric !== undefined && !lookup.has(`#${numeric}`)) lookup.set(`#${numeric}`, i);
+    }
   });
   const classOf = new Map<number, number>(gt.classes.map((_, c) => [gt.categoryIds?.[c] ?? c + 1, c]));
   const perImage = new Map<number, PredictedBox[]>();
