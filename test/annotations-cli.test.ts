@@ -1,25 +1,10 @@
 // `defectkit convert` and `defectkit dataset` end to end, in process (the same runCli the binary calls).
 import { access, readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import { runCli } from '@defectkit/cli';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { cli } from './support/run-cli.js';
 import { removeTempFolders, tempFolder, writeDeepPcbFixture } from '../packages/annotations/src/node/testing/tiny-images.js';
 
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));
-  try {
-    process.exitCode = undefined;
-    const code = await runCli(['node', 'defectkit', ...args]);
-    return { code, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-    process.exitCode = undefined;
-  }
-}
 
 const labels = { '00001000': '10 10 20 20 1\n30 5 40 15 6\n', '00001001': '0 0 64 48 3', '00001002': '5 5 9 9 2\n' };
 

@@ -3,26 +3,11 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { runCli } from '@defectkit/cli';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cli } from './support/run-cli.js';
 import { makeTinyModel } from '../packages/backend-node/test-fixtures/tiny-model.js';
 import { systemPython } from './support/paths.js';
 
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));
-  try {
-    process.exitCode = undefined;
-    const code = await runCli(['node', 'defectkit', ...args]);
-    return { code, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-    process.exitCode = undefined;
-  }
-}
 
 const work = mkdtempSync(join(tmpdir(), 'dk-cli-'));
 const images = join(work, 'images');

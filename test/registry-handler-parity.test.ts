@@ -8,7 +8,7 @@ import { loadDetector, OnnxNodeBackend, SharpPreprocessor } from '@defectkit/bac
 import { parseModelCardText } from '@defectkit/detector';
 import { emitRegistryPackage } from '@defectkit/notebooks';
 import { fixtureModelFolder, untrainedDetectorFolder } from '../packages/registry/src/testing/snowflake-fixtures.js';
-import { deeppcbDir, systemPython } from './support/paths.js';
+import { deeppcbDir, repoRoot, systemPython } from './support/paths.js';
 
 const run = promisify(execFile);
 const images = ['00041000_test.jpg', '00041001_test.jpg', '00041002_test.jpg'].map((name) => join(deeppcbDir, 'PCBData', 'group00041', '00041', name));
@@ -118,6 +118,13 @@ describe("the emitted functions/predict.py against the TypeScript detector (Debi
     console.log(`untrained model: ${detections} detections; |Pillow input - sharp input| max ${maxInputDiff * 255} mean ${meanInputDiff * 255} grey levels`);
     expect(detections).toBeGreaterThan(100);
     // 640x640 DeepPCB images need no resize: the decoded pixels agree exactly, only x*scale vs x/255 rounding differs.
+    expect(maxInputDiff).toBeLessThan(1e-6);
+  }, 120_000);
+
+  it('gives the same detections with the shipped models/pcb-defects', async () => {
+    const { detections, maxInputDiff } = await checkParity(join(repoRoot, 'models', 'pcb-defects'));
+    console.log(`shipped model: ${detections} detections compared`);
+    expect(detections).toBeGreaterThan(0);
     expect(maxInputDiff).toBeLessThan(1e-6);
   }, 120_000);
 });

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { loadDetector } from '@defectkit/backend-node';
 import { LocalRegistry, type RegistryDetector } from '@defectkit/registry';
 import { fixtureModelFolder, untrainedDetectorFolder } from '../packages/registry/src/testing/snowflake-fixtures.js';
-import { deeppcbDir, systemPython } from './support/paths.js';
+import { deeppcbDir, repoRoot, systemPython } from './support/paths.js';
 
 const images = ['00041000_test.jpg', '00041001_test.jpg'].map((name) => join(deeppcbDir, 'PCBData', 'group00041', '00041', name));
 
@@ -43,5 +43,9 @@ describe('LocalRegistry end to end with the Node detector', () => {
 
   it('the same with an untrained single-channel model whose detections change with every image', async () => {
     expect(await localFlow(await untrainedDetectorFolder(systemPython))).toBeGreaterThan(100);
+  }, 60_000);
+
+  it('the same with the shipped models/pcb-defects', async () => {
+    expect(await localFlow(join(repoRoot, 'models', 'pcb-defects'))).toBeGreaterThan(0);
   }, 60_000);
 });

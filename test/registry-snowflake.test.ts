@@ -7,7 +7,7 @@ import { loadDetector, type NodeDetector } from '@defectkit/backend-node';
 import { startSnowflakeLocal, type SnowflakeLocal } from '@defectkit/snowflake-local';
 import { RemoteDetector, SnowflakeRegistry, SnowflakeSession, type SnowflakeRegistryOptions } from '@defectkit/registry';
 import { CuttableProxy, fixtureModelFolder, snowflakeHomeFor, untrainedDetectorFolder } from '../packages/registry/src/testing/snowflake-fixtures.js';
-import { deeppcbDir, systemPython } from './support/paths.js';
+import { deeppcbDir, repoRoot, systemPython } from './support/paths.js';
 
 async function errorOf(promise: Promise<unknown>): Promise<DefectKitError> {
   try {
@@ -132,6 +132,10 @@ describe('SnowflakeRegistry against snowflake-local (real snowflake-sdk on loopb
 
   it('the same with an untrained single-channel model whose detections change with every DeepPCB image', async () => {
     expect(await exportAndRemoteParity(await untrainedDetectorFolder(systemPython), 'UNTRAINED')).toBeGreaterThan(100);
+  }, 120_000);
+
+  it('the same with the shipped models/pcb-defects on DeepPCB images', async () => {
+    expect(await exportAndRemoteParity(join(repoRoot, 'models', 'pcb-defects'), 'PCB_DEFECTS')).toBeGreaterThan(0);
   }, 120_000);
 
   it('typed errors: wrong credentials (no secret in the error), unknown model and version', async () => {

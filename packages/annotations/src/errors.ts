@@ -18,12 +18,8 @@ export class DatasetValidationError extends DefectKitError {
   }
 }
 
-/** The output folder exists and is not empty, and overwriting was not asked for (`OUTPUT_EXISTS`). */
-export class OutputExistsError extends DefectKitError {
-  constructor(output: string) {
-    super('OUTPUT_EXISTS', `${output}: the output folder is not empty (pass --overwrite to replace it)`, { file: output });
-  }
-}
+/** Re-exported: the core error for a non-empty output folder (`OUTPUT_EXISTS`). */
+export { OutputExistsError } from '@defectkit/core';
 
 /** A split specification such as `train=0.9,val=0.1` is malformed (`SPLIT_SPEC`). */
 export class SplitSpecError extends DefectKitError {

@@ -39,3 +39,10 @@ export class DefectKitError extends Error {
 
 /** Thrown when an argument is out of its domain (length mismatch, NaN, negative size, unknown option). */
 export class InvalidArgumentError extends DefectKitError {}
+
+/** An output folder is not empty and `--overwrite` was not given (`OUTPUT_EXISTS`); nothing was written. */
+export class OutputExistsError extends DefectKitError {
+  constructor(output: string) {
+    super('OUTPUT_EXISTS', `${output}: the output folder is not empty (pass --overwrite to replace it)`, { file: output });
+  }
+}

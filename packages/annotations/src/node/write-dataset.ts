@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { DatasetFormat } from '../formats.js';
 import type { Dataset } from '../model.js';
-import { writeFolderAtomically } from './atomic-output.js';
+import { writeFolderAtomically } from '@defectkit/core/node';
 import type { ImageMode } from './image-files.js';
 import { writeCoco } from './write-coco.js';
 import { writeDeepPcb } from './write-deeppcb.js';
@@ -34,7 +34,7 @@ export interface WriteDatasetOptions {
  */
 export async function writeDataset(dataset: Dataset, output: string, format: DatasetFormat, options: WriteDatasetOptions): Promise<void> {
   const finalDir = resolve(output);
-  await writeFolderAtomically(finalDir, options.overwrite ?? false, async (temp) => {
+  await writeFolderAtomically(finalDir, { overwrite: options.overwrite ?? false }, async (temp) => {
     const common = { root: options.root, finalDir, ...(options.images === undefined ? {} : { images: options.images }) };
     await writers[format](dataset, temp, common);
     for (const [name, text] of Object.entries(options.extraFiles ?? {})) await writeFile(resolve(temp, name), text);

@@ -1,5 +1,6 @@
 import { basename, extname } from 'node:path';
 import type { Detection } from '@defectkit/core';
+import { numericImageId } from '@defectkit/postprocess';
 
 /** One image's detections as the writers take them. */
 export interface ImageDetections {
@@ -75,8 +76,8 @@ export function formatCocoResults(items: readonly ImageDetections[], options: Co
   const offset = options.categoryIdOffset ?? 1;
   const results: CocoResult[] = [];
   items.forEach((item, i) => {
-    const stem = imageStem(item.image).replace(/_test$/, '');
-    const imageId = options.imageIds?.get(item.image) ?? (/^\d+$/.test(stem) ? Number(stem) : i + 1);
+    // The evaluator matches the same numeric rule, so these results score against any folder dataset.
+    const imageId = options.imageIds?.get(item.image) ?? numericImageId(item.image) ?? i + 1;
     for (const d of item.detections)
       results.push({ image_id: imageId, category_id: d.classId + offset, bbox: [d.x1, d.y1, d.x2 - d.x1, d.y2 - d.y1], score: d.score });
   });

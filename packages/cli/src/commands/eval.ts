@@ -8,6 +8,7 @@ interface EvalFlags {
   pred: string;
   protocol: string;
   gtFormat?: string;
+  split?: string;
   json?: boolean;
   conf: string;
   iou: string;
@@ -33,6 +34,7 @@ export function registerEval(program: Command): void {
     .requiredOption('--pred <path>', 'predictions: a COCO results JSON file, or a folder of DeepPCB result files <image stem>.txt')
     .requiredOption('--protocol <name>', 'coco, voc, deeppcb or ultralytics')
     .option('--gt-format <fmt>', 'format of a ground-truth folder: deeppcb, yolo, voc or coco')
+    .option('--split <name>', 'evaluate only this split of a ground-truth folder (train, val or test)')
     .option('--conf <n>', 'score threshold of the P / R / F1 / confusion-matrix figures (scores strictly above count)', '0.25')
     .option('--iou <n>', 'IoU threshold of the P / R / F1 / confusion-matrix figures', '0.5')
     .option('--json', 'print one JSON object (for coco: `stats` = the 12 pycocotools numbers in order)')
@@ -90,6 +92,11 @@ async function loadInputs(flags: EvalFlags): Promise<LoadedInputs> {
   const predIsFile = (await stat(flags.pred)).isFile();
   if (gtIsFile) {
     // COCO files are evaluated straight from their [x, y, w, h] numbers, exactly as pycocotools reads them.
+    if (flags.split !== undefined) {
+      throw new InvalidArgumentError('UNSUPPORTED_INPUT', `--split applies to a ground-truth folder; ${flags.gt} is a COCO file (one split already)`, {
+        field: 'split',
+      });
+    }
     if (!predIsFile) {
       throw new InvalidArgumentError('UNSUPPORTED_INPUT', `With a COCO ground-truth file (${flags.gt}) --pred must be a COCO results JSON file`, {
         field: 'pred',
@@ -110,7 +117,11 @@ async function loadInputs(flags: EvalFlags): Promise<LoadedInputs> {
   }
   const { parseDatasetFormat } = await import('@defectkit/annotations');
   const { readDataset } = await import('@defectkit/annotations/node');
-  const { dataset } = await readDataset(flags.gt, parseDatasetFormat(flags.gtFormat, 'gt-format'));
+  const { dataset: whole } = await readDataset(flags.gt, parseDatasetFormat(flags.gtFormat, 'gt-format'));
+  const dataset = flags.split === undefined ? whole : { ...whole, images: whole.images.filter((image) => image.split === flags.split) };
+  if (dataset.images.length === 0) {
+    throw new InvalidArgumentError('EMPTY_SPLIT', `--split ${flags.split}: ${flags.gt} has no image in that split`, { field: 'split', file: flags.gt });
+  }
   const predictions = predIsFile
     ? pp.predictionsFromCocoResults(await readJson(flags.pred, 'results list'), dataset, flags.pred)
     : await readDeepPcbResultFolder(pp, flags.pred, dataset);

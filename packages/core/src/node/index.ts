@@ -1,0 +1,1 @@
+export { writeFolderAtomically, type AtomicFolderOptions } from './atomic-output.js';
