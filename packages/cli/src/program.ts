@@ -8,6 +8,9 @@ export function buildProgram(): Command {
     .description('Visual defect detection (PCB defects on DeepPCB and beyond): datasets, detection, evaluation, training notebooks, registry.')
     .version('0.1.0')
     .showHelpAfterError()
+    // Root options count only before the subcommand, so `registry show X --version V` reaches the subcommand
+    // instead of printing the program version (`defectkit --version` still works).
+    .enablePositionalOptions()
     .exitOverride();
   registerCommands(program);
   return program;

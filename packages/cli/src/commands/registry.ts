@@ -35,9 +35,6 @@ function print(flags: CommonFlags, json: unknown, text: string): void {
 
 /** Registers `defectkit registry`. */
 export function registerRegistry(program: Command): void {
-  // `registry ... --version V` must reach the subcommand, not print the program version: root options are
-  // then recognised only before the subcommand name (`defectkit --version` still works).
-  program.enablePositionalOptions();
   const registry = program.command('registry').description('Log, list, export and run models in the local registry or the Snowflake Model Registry.');
 
   withCommon(registry.command('log').description('Log a model folder (model.onnx + model.json) as a new version.'))
