@@ -75,10 +75,7 @@ ARGS = parse_args([] if 'ipykernel' in sys.modules else None)
 # transposes are free augmentation because defect classes do not depend on orientation.
 
 # %%
-def read_yaml(path):
-    import yaml
-    with open(path, 'r', encoding='utf-8') as f:
-        return yaml.safe_load(f)
+# defectkit:include read_yaml
 
 
 def list_split(root, entry):
@@ -439,16 +436,7 @@ def export(args, names, out_dir, state, data_desc, device, log=print):
 # worker per GPU, each calling `train_func` (no arguments: options come through `hyper_params`).
 
 # %%
-def stage_download(session, stage_path, local_dir):
-    stage_path = stage_path.rstrip('/')
-    prefix = stage_path.split('/', 1)[1] + '/' if '/' in stage_path else ''
-    for r in session.sql(f"LIST {stage_path}/").collect():
-        name = r['name']
-        rel = name.split('/', 1)[1][len(prefix):] if '/' in name else name
-        target = local_dir / os.path.dirname(rel)
-        target.mkdir(parents=True, exist_ok=True)
-        session.file.get(f"{stage_path}/{rel}", str(target))
-    return local_dir
+# defectkit:include stage_download
 
 
 def train_func():

@@ -82,10 +82,7 @@ ARGS = parse_args([] if in_notebook() else None)
 # around a defect, the rest anywhere.
 
 # %%
-def read_yaml(path):
-    import yaml
-    with open(path, 'r', encoding='utf-8') as f:
-        return yaml.safe_load(f)
+# defectkit:include read_yaml
 
 
 def list_split(root, entry):
@@ -757,18 +754,7 @@ def write_card(args, names, out_dir, state, ck, data_desc, device, log=print):
 # Model Registry as a custom model that runs the ONNX graph with onnxruntime.
 
 # %%
-def stage_download(session, stage_path, local_dir):
-    """Copies every file under a stage path, keeping sub-folders (GET flattens, so go file by file)."""
-    stage_path = stage_path.rstrip('/')
-    prefix = stage_path.split('/', 1)[1] + '/' if '/' in stage_path else ''
-    rows = session.sql(f"LIST {stage_path}/").collect()
-    for r in rows:
-        name = r['name']  # stage name without '@', e.g. 'defectkit_stage/data/images/train/a.jpg'
-        rel = name.split('/', 1)[1][len(prefix):] if '/' in name else name
-        target = local_dir / os.path.dirname(rel)
-        target.mkdir(parents=True, exist_ok=True)
-        session.file.get(f"{stage_path}/{rel}", str(target))
-    return local_dir
+# defectkit:include stage_download
 
 
 def stage_upload(session, files, stage_path):

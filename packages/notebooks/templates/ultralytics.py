@@ -138,16 +138,7 @@ def run(args, data_dir, out_dir, log=print):
 # and the model is logged to the registry as a custom model that runs the ONNX graph.
 
 # %%
-def stage_download(session, stage_path, local_dir):
-    stage_path = stage_path.rstrip('/')
-    prefix = stage_path.split('/', 1)[1] + '/' if '/' in stage_path else ''
-    for r in session.sql(f"LIST {stage_path}/").collect():
-        name = r['name']
-        rel = name.split('/', 1)[1][len(prefix):] if '/' in name else name
-        target = local_dir / os.path.dirname(rel)
-        target.mkdir(parents=True, exist_ok=True)
-        session.file.get(f"{stage_path}/{rel}", str(target))
-    return local_dir
+# defectkit:include stage_download
 
 
 def log_to_registry(session, out_dir, card, model_name):

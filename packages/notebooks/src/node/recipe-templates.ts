@@ -20,8 +20,31 @@ export function templatesDir(): string {
   throw new NotebookTemplateError('cannot find the @defectkit/notebooks templates/ folder', { template: 'templates/' });
 }
 
-/** Reads the script templates of the given recipes (all of them by default). */
+const INCLUDE = /^# defectkit:include ([a-z_]+)$/;
+
+/**
+ * Replaces each `# defectkit:include <name>` line with `fragments/<name>.py`: helpers that several recipes share
+ * live once in the package, and every emitted script stays self-contained.
+ */
+export async function expandIncludes(text: string, template: string, dir: string): Promise<string> {
+  const lines = text.split('\n');
+  for (const [index, line] of lines.entries()) {
+    const name = INCLUDE.exec(line)?.[1];
+    if (name === undefined) continue;
+    try {
+      lines[index] = (await readFile(join(dir, 'fragments', `${name}.py`), 'utf8')).replace(/\n$/, '');
+    } catch (error) {
+      void error; // the message names what is missing; the fs error adds nothing for the reader
+      throw new NotebookTemplateError(`${template}:${index + 1}: no fragment named "${name}" in templates/fragments`, { template, line: index + 1 });
+    }
+  }
+  return lines.join('\n');
+}
+
+/** Reads the script templates of the given recipes (all of them by default), shared fragments included. */
 export async function loadRecipeTemplates(names: readonly RecipeName[] = RECIPE_NAMES, dir = templatesDir()): Promise<RecipeTemplates> {
-  const entries = await Promise.all(names.map(async (name) => [name, await readFile(join(dir, `${name}.py`), 'utf8')] as const));
+  const entries = await Promise.all(
+    names.map(async (name) => [name, await expandIncludes(await readFile(join(dir, `${name}.py`), 'utf8'), `templates/${name}.py`, dir)] as const),
+  );
   return Object.fromEntries(entries) as RecipeTemplates;
 }
