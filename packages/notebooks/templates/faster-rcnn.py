@@ -78,27 +78,7 @@ ARGS = parse_args([] if 'ipykernel' in sys.modules else None)
 # defectkit:include read_yaml
 
 
-def list_split(root, entry):
-    exts = ('.jpg', '.jpeg', '.png', '.bmp', '.tif', '.tiff')
-    out = []
-    for e in (entry if isinstance(entry, list) else [entry]):
-        p = Path(e) if Path(e).is_absolute() else root / e
-        if p.is_dir():
-            out += sorted(str(q) for q in p.rglob('*') if q.suffix.lower() in exts)
-        elif p.suffix == '.txt':
-            out += [str(Path(l.strip()) if Path(l.strip()).is_absolute() else root / l.strip())
-                    for l in p.read_text(encoding='utf-8').splitlines() if l.strip()]
-        else:
-            raise FileNotFoundError(f'{p}: split entry is neither a folder nor a .txt list')
-    return out
-
-
-def label_path(img_path):
-    s = str(img_path)
-    i = s.rfind(os.sep + 'images' + os.sep)
-    if i < 0:
-        raise ValueError(f'{s}: image path has no images/ folder to map to labels/')
-    return os.path.splitext(s[:i] + os.sep + 'labels' + os.sep + s[i + 8:])[0] + '.txt'
+# defectkit:include yolo_split_files
 
 
 def load_item(path, nc):
@@ -217,46 +197,7 @@ def build_model(args, nc):
 # COCO-style AP (101-point) on the validation split at full size, used to keep the best weights.
 
 # %%
-def box_iou(a, b):
-    return torchvision.ops.box_iou(torch.as_tensor(a, dtype=torch.float64), torch.as_tensor(b, dtype=torch.float64)).numpy()
-
-
-def average_precision(preds, labels, nc, thresholds):
-    thresholds = np.asarray(thresholds)
-    ap = np.full((nc, len(thresholds)), np.nan)
-    rs = np.linspace(0, 1, 101)
-    for c in range(nc):
-        n_gt = sum(int((l[:, 4] == c).sum()) for l in labels)
-        if n_gt == 0:
-            continue
-        scores, tps = [], []
-        for p, l in zip(preds, labels):
-            d = p[p[:, 5] == c]
-            d = d[np.argsort(-d[:, 4], kind='stable')]
-            g = l[l[:, 4] == c, :4]
-            tp = np.zeros((len(d), len(thresholds)), bool)
-            if len(d) and len(g):
-                ious = box_iou(d[:, :4], g)
-                for ti, thr in enumerate(thresholds):
-                    used = np.zeros(len(g), bool)
-                    for j in range(len(d)):
-                        row = np.where(used, -1.0, ious[j])
-                        m = int(row.argmax())
-                        if row[m] >= thr:
-                            used[m] = True
-                            tp[j, ti] = True
-            scores.append(d[:, 4]); tps.append(tp)
-        order = np.argsort(-np.concatenate(scores), kind='stable')
-        tp = np.concatenate(tps)[order]
-        for ti in range(len(thresholds)):
-            ctp = np.cumsum(tp[:, ti])
-            recall = ctp / n_gt
-            precision = ctp / np.arange(1, len(ctp) + 1)
-            if len(precision):
-                precision = np.maximum.accumulate(precision[::-1])[::-1]
-            idx = np.searchsorted(recall, rs, side='left')
-            ap[c, ti] = np.mean([precision[i] if i < len(precision) else 0.0 for i in idx])
-    return ap
+# defectkit:include average_precision
 
 
 @torch.no_grad()

@@ -85,33 +85,7 @@ ARGS = parse_args([] if in_notebook() else None)
 # defectkit:include read_yaml
 
 
-def list_split(root, entry):
-    """Image paths of one split: a folder, a .txt list, or a list of either (Ultralytics semantics)."""
-    exts = ('.jpg', '.jpeg', '.png', '.bmp', '.tif', '.tiff')
-    entries = entry if isinstance(entry, list) else [entry]
-    out = []
-    for e in entries:
-        p = Path(e) if Path(e).is_absolute() else root / e
-        if p.is_dir():
-            out += sorted(str(q) for q in p.rglob('*') if q.suffix.lower() in exts)
-        elif p.suffix == '.txt':
-            for line in p.read_text(encoding='utf-8').splitlines():
-                line = line.strip()
-                if line:
-                    q = Path(line)
-                    out.append(str(q if q.is_absolute() else root / q))
-        else:
-            raise FileNotFoundError(f'{p}: split entry is neither a folder nor a .txt list')
-    return out
-
-
-def label_path(img_path):
-    # Ultralytics convention: the last /images/ in the path becomes /labels/, the suffix .txt.
-    s = str(img_path)
-    i = s.rfind(os.sep + 'images' + os.sep)
-    if i < 0:
-        raise ValueError(f'{s}: image path has no images/ folder to map to labels/')
-    return os.path.splitext(s[:i] + os.sep + 'labels' + os.sep + s[i + 8:])[0] + '.txt'
+# defectkit:include yolo_split_files
 
 
 def load_image(path, channels, imgsz):
@@ -480,44 +454,7 @@ def predict(model, images, args, device, conf=0.001, iou_thr=0.7, max_det=300, b
     return out
 
 
-def average_precision(preds, labels, nc, thresholds):
-    """COCO-style AP per class and IoU threshold -> array [nc, T] (nan where a class has no boxes)."""
-    thresholds = np.asarray(thresholds)
-    ap = np.full((nc, len(thresholds)), np.nan)
-    rs = np.linspace(0, 1, 101)
-    for c in range(nc):
-        n_gt = sum(int((l[:, 4] == c).sum()) for l in labels)
-        if n_gt == 0:
-            continue
-        scores, tps = [], []
-        for p, l in zip(preds, labels):
-            d = p[p[:, 5] == c]
-            d = d[np.argsort(-d[:, 4], kind='stable')]
-            g = l[l[:, 4] == c, :4]
-            tp = np.zeros((len(d), len(thresholds)), bool)
-            if len(d) and len(g):
-                ious = box_iou_pair(torch.from_numpy(d[:, :4]).double(), torch.from_numpy(g).double()).numpy()
-                for ti, thr in enumerate(thresholds):
-                    used = np.zeros(len(g), bool)
-                    for j in range(len(d)):
-                        row = np.where(used, -1.0, ious[j])
-                        m = int(row.argmax())
-                        if row[m] >= thr:
-                            used[m] = True
-                            tp[j, ti] = True
-            scores.append(d[:, 4]); tps.append(tp)
-        sc = np.concatenate(scores)
-        order = np.argsort(-sc, kind='stable')
-        tp = np.concatenate(tps)[order]
-        for ti in range(len(thresholds)):
-            ctp = np.cumsum(tp[:, ti])
-            recall = ctp / n_gt
-            precision = ctp / np.arange(1, len(ctp) + 1)
-            if len(precision):
-                precision = np.maximum.accumulate(precision[::-1])[::-1]
-            idx = np.searchsorted(recall, rs, side='left')
-            ap[c, ti] = np.mean([precision[i] if i < len(precision) else 0.0 for i in idx])
-    return ap
+# defectkit:include average_precision
 
 
 def evaluate(model, images, labels, args, device):
