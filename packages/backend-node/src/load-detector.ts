@@ -3,13 +3,13 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseUltralyticsMetadata, type UltralyticsMetadata } from '@defectkit/postprocess';
-import { Detector, parseModelCardText, resolveModelSpec, type DetectOptions, type DeviceRequest, type ModelCard, type ModelSpecOverrides } from '@defectkit/detector';
+import { LocalDetector, parseModelCardText, resolveModelSpec, type DetectOptions, type DeviceRequest, type ModelCard, type ModelSpecOverrides } from '@defectkit/detector';
 import { ModelLoadError } from './errors.js';
 import { OnnxNodeBackend } from './onnx-node-backend.js';
 import { SharpPreprocessor, type ImageInput } from './sharp-preprocessor.js';
 
 /** The detector the Node backend builds: images are paths or encoded bytes. */
-export type NodeDetector = Detector<ImageInput>;
+export type NodeDetector = LocalDetector<ImageInput>;
 
 /** Options of {@link loadDetector}. */
 export interface LoadDetectorOptions extends DetectOptions {
@@ -64,7 +64,7 @@ export function findModelFiles(model: string): ModelFiles {
 }
 
 /**
- * Loads a model folder (or `.onnx` file) into a ready {@link Detector}: onnxruntime-node on the
+ * Loads a model folder (or `.onnx` file) into a ready {@link LocalDetector}: onnxruntime-node on the
  * requested device, sharp preprocessing, and the model spec resolved from options > `model.json` >
  * ONNX metadata. Model problems (bad card, wrong output shape, class-count mismatch) are typed errors.
  *
@@ -94,7 +94,7 @@ export async function loadDetector(model: string = defaultModelDir(), options: L
     if (options.maxDet !== undefined) detectOptions.maxDet = options.maxDet;
     if (options.classFilter) detectOptions.classFilter = options.classFilter;
     if (options.agnostic !== undefined) detectOptions.agnostic = options.agnostic;
-    return new Detector(backend, new SharpPreprocessor(options.maxPixels ? { maxPixels: options.maxPixels } : {}), spec, detectOptions);
+    return new LocalDetector(backend, new SharpPreprocessor(options.maxPixels ? { maxPixels: options.maxPixels } : {}), spec, detectOptions);
   } catch (error) {
     await backend.dispose();
     throw error;

@@ -15,5 +15,6 @@ export { checkOutputDims, checkSpecAgainstModel, resolveModelSpec, type ModelSpe
 export type { ImagePreprocessor, LetterboxPlacement, PreparedImage } from './image-preprocessor.js';
 export type { DetectionOutcome, DetectionResult, DetectionTimings } from './detection-result.js';
 export { ProgressEmitter, type DetectorEvents, type DetectorListener } from './progress.js';
-export { decodeImageOutputs, type DetectionThresholds } from './decode-outputs.js';
-export { Detector, type DetectAllOptions, type DetectOptions } from './detector.js';
+export type { Detector, DetectAllOptions, DetectOptions, DetectionThresholds } from './detector-contract.js';
+export { asTypedError, createDetector, type CoreOutcome, type DetectorCore } from './create-detector.js';
+export { LocalDetector } from './local-detector.js';

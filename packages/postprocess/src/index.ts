@@ -8,6 +8,7 @@ export {
   inverseTransform,
   scaleBoxesTransform,
   type Letterbox,
+  type BoxPlacement,
   type LetterboxOptions,
   type InverseMode,
   type InverseTransform,

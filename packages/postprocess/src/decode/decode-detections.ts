@@ -1,6 +1,6 @@
 import type { Detection } from '@defectkit/core';
 import { InvalidArgumentError } from '../errors.js';
-import { inverseTransform, applyInverse, type InverseMode, type Letterbox } from '../geometry/letterbox.js';
+import { inverseTransform, applyInverse, type BoxPlacement, type InverseMode, type Letterbox } from '../geometry/letterbox.js';
 import type { UltralyticsMetadata } from '../metadata/ultralytics-metadata.js';
 import type { DetectionRows } from '../nms/detection-rows.js';
 import { resolveNmsOptions, type UltralyticsNmsOptions } from '../nms/ultralytics-nms.js';
@@ -19,9 +19,10 @@ export interface DecodeOptions extends UltralyticsNmsOptions {
   metadata?: UltralyticsMetadata;
   /**
    * The letterbox of each batch image (or one for all), to map boxes back to original-image pixels and clip
-   * them. Without it boxes stay in the pixels of the model input, unclipped.
+   * them (a {@link BoxPlacement} is enough for the default `letterbox` inverse). Without it boxes stay in the
+   * pixels of the model input, unclipped.
    */
-  letterbox?: Letterbox | readonly Letterbox[];
+  letterbox?: Letterbox | BoxPlacement | readonly (Letterbox | BoxPlacement)[];
   /** How boxes are mapped back; default `letterbox` (the real gain and pad). See {@link InverseMode}. */
   inverse?: InverseMode;
   /** torchvision layouts only: label → class id offset (default 1 for rcnn, 0 for retinanet). */
@@ -91,7 +92,7 @@ export function decodeDetections(outputs: readonly OutputTensor[], options: Deco
  * Converts decoded rows to `Detection`s: maps boxes back through `lb` (when given, with clipping) and names
  * each class (the id as text when `names` has no entry).
  */
-export function toDetections(rows: DetectionRows, names?: readonly string[], lb?: Letterbox, inverse: InverseMode = 'letterbox'): Detection[] {
+export function toDetections(rows: DetectionRows, names?: readonly string[], lb?: Letterbox | BoxPlacement, inverse: InverseMode = 'letterbox'): Detection[] {
   const t = lb === undefined ? undefined : inverseTransform(lb, inverse);
   const out: Detection[] = [];
   const box = [0, 0, 0, 0];

@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from '../errors.js';
 import { assertPositiveSize } from './validate.js';
 import { roundHalfEven } from './python-round.js';
 
@@ -103,6 +104,13 @@ export function letterbox(
 }
 
 /**
+ * The part of a {@link Letterbox} that maps boxes back in `letterbox` mode: the original size, the gain and
+ * the left / top padding. A preprocessor that does not keep the whole letterbox passes this (gain 1 and no
+ * padding for an image fed at its own size, so boxes are only clipped).
+ */
+export type BoxPlacement = Pick<Letterbox, 'originalWidth' | 'originalHeight' | 'gain' | 'padLeft' | 'padTop'>;
+
+/**
  * How letterboxed boxes go back to the original image:
  * - `letterbox`: with the real gain and left/top pad of the {@link Letterbox} (exact for every option set;
  *   what the Ultralytics validator does by passing `ratio_pad`);
@@ -144,9 +152,15 @@ export function scaleBoxesTransform(
   };
 }
 
-/** The inverse transform of a letterbox for the chosen mode (default `letterbox`: the real gain and pad). */
-export function inverseTransform(lb: Letterbox, mode: InverseMode = 'letterbox'): InverseTransform {
+/**
+ * The inverse transform of a letterbox for the chosen mode (default `letterbox`: the real gain and pad). The
+ * `current` and `legacy` modes need the whole {@link Letterbox} (they recompute from the tensor size).
+ */
+export function inverseTransform(lb: Letterbox | BoxPlacement, mode: InverseMode = 'letterbox'): InverseTransform {
   if (mode === 'letterbox') return { gain: lb.gain, padX: lb.padLeft, padY: lb.padTop };
+  if (!('outputHeight' in lb)) {
+    throw new InvalidArgumentError('INVALID_OPTION', `inverse mode '${mode}' needs the whole letterbox (tensor size), not only the placement`, { field: 'inverse', value: mode });
+  }
   return scaleBoxesTransform(lb.outputHeight, lb.outputWidth, lb.originalHeight, lb.originalWidth, mode);
 }
 

@@ -1,7 +1,7 @@
 import { DefectKitError } from '@defectkit/core';
 import { describe, expect, it } from 'vitest';
 import type { Backend, BackendInfo } from './backend.js';
-import { Detector } from './detector.js';
+import { LocalDetector } from './local-detector.js';
 import type { ImagePreprocessor, PreparedImage } from './image-preprocessor.js';
 import { resolveModelSpec } from './model-spec.js';
 import type { Tensor } from './tensor.js';
@@ -44,13 +44,13 @@ const preprocessor: ImagePreprocessor<number> = {
   },
 };
 
-function make(): { detector: Detector<number>; backend: FakeBackend } {
+function make(): { detector: LocalDetector<number>; backend: FakeBackend } {
   const backend = new FakeBackend();
   const spec = resolveModelSpec({ info: backend.info!, overrides: { classes: ['a', 'b'], input: { channels: 1, width: 32, height: 32 } } });
-  return { detector: new Detector(backend, preprocessor, spec, { conf: 0.3 }), backend };
+  return { detector: new LocalDetector(backend, preprocessor, spec, { conf: 0.3 }), backend };
 }
 
-describe('Detector', () => {
+describe('LocalDetector', () => {
   it('maps boxes back to original pixels, labels them and reports timings', async () => {
     const { detector } = make();
     const result = await detector.detect(0.9);
@@ -132,7 +132,7 @@ describe('Detector', () => {
       describe: () => 'board',
       prepare: async () => ({ data: new Float32Array(3 * 60 * 80), dims: [3, 60, 80], width: 80, height: 60, placement: null, timings: { decode: 0, preprocess: 0 } }),
     };
-    const detector = new Detector(backend, images, spec, { conf: 0.5 });
+    const detector = new LocalDetector(backend, images, spec, { conf: 0.5 });
     const outcomes = await detector.detectBatch([1, 2]);
     expect(runs).toEqual([[3, 60, 80], [3, 60, 80]]);
     const result = outcomes[0]!.ok ? outcomes[0]!.result : undefined;

@@ -1,0 +1,160 @@
+import { decodeDetections, type BoxPlacement } from '@defectkit/postprocess';
+import type { Backend } from './backend.js';
+import { createDetector, type CoreOutcome, type DetectorCore } from './create-detector.js';
+import type { DetectionResult } from './detection-result.js';
+import type { DetectAllOptions, DetectionThresholds, DetectOptions, Detector } from './detector-contract.js';
+import { BackendError, ModelSpecError } from './errors.js';
+import type { ImagePreprocessor, PreparedImage } from './image-preprocessor.js';
+import { checkOutputDims, type ModelSpec } from './model-spec.js';
+import type { DetectorEvents, DetectorListener } from './progress.js';
+import type { Tensor } from './tensor.js';
+
+const now = (): number => performance.now();
+
+/** Where the decoder maps an image's boxes back to: its letterbox placement, or its own pixels (clipped). */
+function placementOf(p: PreparedImage): BoxPlacement {
+  return { originalWidth: p.width, originalHeight: p.height, gain: p.placement?.gain ?? 1, padLeft: p.placement?.padLeft ?? 0, padTop: p.placement?.padTop ?? 0 };
+}
+
+/**
+ * The {@link Detector} that runs a model on this machine: model spec → preprocess → backend run →
+ * `decodeDetections` from `@defectkit/postprocess` → detections in original-image pixels. Backend-agnostic
+ * and browser-safe: the platform supplies the {@link Backend} and the {@link ImagePreprocessor}. A model
+ * whose batch axis is dynamic runs a batch in one call; otherwise one call per image.
+ *
+ * @example
+ * const detector = new LocalDetector(backend, preprocessor, spec);
+ * detector.on('image', (e) => console.log(e.image, e.result?.detections.length));
+ * const { detections } = await detector.detect('board.jpg');
+ */
+export class LocalDetector<TImage> implements Detector<TImage> {
+  private readonly defaults: DetectionThresholds;
+  private readonly detector: Detector<TImage>;
+
+  constructor(
+    /** The loaded backend (its `info` must be set). */
+    readonly backend: Backend,
+    readonly preprocessor: ImagePreprocessor<TImage>,
+    readonly spec: ModelSpec,
+    options: DetectOptions = {},
+  ) {
+    if (spec.layout === 'classifier')
+      throw new ModelSpecError('MODEL_LAYOUT_UNSUPPORTED', `layout "${spec.layout}" is a classifier output, not detections`, { field: 'output.layout', layout: spec.layout });
+    this.defaults = {
+      conf: options.conf ?? spec.thresholds.conf,
+      iou: options.iou ?? spec.thresholds.iou,
+      maxDet: options.maxDet ?? spec.thresholds.maxDet,
+      ...(options.classFilter ? { classFilter: options.classFilter } : {}),
+      ...(options.agnostic !== undefined ? { agnostic: options.agnostic } : {}),
+    };
+    const core: DetectorCore<TImage> = {
+      describe: (image) => preprocessor.describe(image),
+      runBatch: (images, o) => this.runBatch(images, o),
+      dispose: () => backend.dispose(),
+    };
+    this.detector = createDetector(core);
+  }
+
+  /** Subscribes to progress events (`start`, `image`, `done`); returns the unsubscribe function. */
+  on<K extends keyof DetectorEvents>(type: K, listener: DetectorListener<K>): () => void {
+    return this.detector.on(type, listener);
+  }
+
+  /** Detects defects in one image; a bad image throws a typed error naming it. */
+  detect(image: TImage, options?: DetectOptions): Promise<DetectionResult> {
+    return this.detector.detect(image, options);
+  }
+
+  /** Detects in several images (one model run when the batch axis is dynamic); failures become `ok: false` outcomes. */
+  detectBatch(images: readonly TImage[], options?: DetectOptions): ReturnType<Detector<TImage>['detectBatch']> {
+    return this.detector.detectBatch(images, options);
+  }
+
+  /** Streams outcomes in input order while keeping `concurrency` batches in flight. */
+  detectAll(images: Iterable<TImage> | AsyncIterable<TImage>, options?: DetectAllOptions & DetectOptions): ReturnType<Detector<TImage>['detectAll']> {
+    return this.detector.detectAll(images, options);
+  }
+
+  /** Releases the backend; later calls reject with `DETECTOR_DISPOSED`. */
+  dispose(): Promise<void> {
+    return this.detector.dispose();
+  }
+
+  /** The core batch: prepares every image (failures stay per image), runs the good ones, decodes each. */
+  private async runBatch(images: readonly TImage[], options: DetectOptions): Promise<CoreOutcome[]> {
+    if (!this.spec.dynamicBatch || images.length === 1) {
+      const outcomes: CoreOutcome[] = [];
+      for (const image of images) {
+        try {
+          const prepared = await this.preprocessor.prepare(image, this.spec.input);
+          outcomes.push({ ok: true, result: (await this.runPrepared([prepared], options))[0]! });
+        } catch (error) {
+          outcomes.push({ ok: false, error });
+        }
+      }
+      return outcomes;
+    }
+    const settled = await Promise.allSettled(images.map((image) => this.preprocessor.prepare(image, this.spec.input)));
+    const ready: { i: number; prepared: PreparedImage }[] = [];
+    const outcomes: (CoreOutcome | undefined)[] = settled.map((s, i) => {
+      if (s.status === 'rejected') return { ok: false, error: s.reason };
+      ready.push({ i, prepared: s.value });
+      return undefined;
+    });
+    if (ready.length > 0) {
+      try {
+        const results = await this.runPrepared(ready.map((r) => r.prepared), options);
+        ready.forEach((r, k) => (outcomes[r.i] = { ok: true, result: results[k]! }));
+      } catch (error) {
+        for (const r of ready) outcomes[r.i] = { ok: false, error };
+      }
+    }
+    return outcomes as CoreOutcome[];
+  }
+
+  /** Stacks prepared images into one input, runs the backend once and decodes the batch with the one decoder. */
+  private async runPrepared(prepared: readonly PreparedImage[], options: DetectOptions): Promise<DetectionResult[]> {
+    const n = prepared.length;
+    const [c, h, w] = prepared[0]!.dims;
+    let data: Float32Array;
+    if (n === 1) data = prepared[0]!.data;
+    else {
+      data = new Float32Array(n * c * h * w);
+      prepared.forEach((p, i) => {
+        if (p.dims[1] !== h || p.dims[2] !== w)
+          throw new BackendError('BACKEND_BATCH_SHAPE', `images of one batch must share the input size (${w}x${h} vs ${p.dims[2]}x${p.dims[1]})`, {});
+        data.set(p.data, i * c * h * w);
+      });
+    }
+    const dims = this.spec.input.batchAxis ? [n, c, h, w] : [c, h, w];
+    const t0 = now();
+    const outputs = await this.backend.run({ [this.spec.input.name]: { type: 'float32', data, dims } });
+    const inference = (now() - t0) / n;
+    const t1 = now();
+    const ordered = this.spec.outputNames.map((name) => outputs[name]);
+    if (ordered.some((t) => t === undefined)) {
+      const missing = this.spec.outputNames.find((name) => outputs[name] === undefined);
+      throw new ModelSpecError('MODEL_OUTPUT_SHAPE', `the model returned no output "${missing}"`, { output: missing });
+    }
+    const tensors = ordered as Tensor[];
+    checkOutputDims(this.spec, tensors.map((t) => t.dims));
+    const o: DetectionThresholds = { ...this.defaults, ...options };
+    const perImage = decodeDetections(tensors, {
+      layout: this.spec.layout,
+      names: this.spec.classes,
+      conf: o.conf,
+      iou: o.iou,
+      maxDet: o.maxDet,
+      classes: o.classFilter ?? null,
+      agnostic: o.agnostic ?? false,
+      letterbox: prepared.map(placementOf),
+    });
+    const postprocess = (now() - t1) / n;
+    return prepared.map((p, i) => ({
+      detections: perImage[i] ?? [],
+      width: p.width,
+      height: p.height,
+      timings: { decode: p.timings.decode, preprocess: p.timings.preprocess, inference, postprocess },
+    }));
+  }
+}
