@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -16,16 +16,24 @@ export interface TinyModelOptions {
 }
 
 /**
- * Writes `dir/model.onnx` (a tiny deterministic detector exported by Debian's Python with torch) and a
- * `model.json` card beside it; returns `dir`.
+ * The committed export of `tiny-model.py` for these options (`tiny-models/<shape>-<size>px-<channels>ch-<classes>cls[-static].onnx`),
+ * so `npm test` needs no Python; `test/tiny-model-fixtures.python.test.ts` proves each one is what the script exports.
+ */
+export function tinyModelFixture(options: TinyModelOptions = {}): string {
+  const { size = 64, channels = 1, classes = 6, shape = 'bcn', staticBatch = false } = options;
+  return join(dirname(fileURLToPath(import.meta.url)), 'tiny-models', `${shape}-${size}px-${channels}ch-${classes}cls${staticBatch ? '-static' : ''}.onnx`);
+}
+
+/**
+ * Writes `dir/model.onnx` (a tiny deterministic detector: the committed export when there is one, else exported
+ * now by Debian's Python with torch) and a `model.json` card beside it; returns `dir`.
  */
 export function makeTinyModel(dir: string, python: string, options: TinyModelOptions = {}): string {
   const { size = 64, channels = 1, classes = 6, shape = 'bcn', staticBatch = false } = options;
   mkdirSync(dir, { recursive: true });
-  const script = join(dirname(fileURLToPath(import.meta.url)), 'tiny-model.py');
-  const args = [script, join(dir, 'model.onnx'), '--size', String(size), '--channels', String(channels), '--classes', String(classes), '--shape', shape];
-  if (staticBatch) args.push('--static-batch');
-  execFileSync(python, args, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, OMP_NUM_THREADS: '1' } });
+  const fixture = tinyModelFixture(options);
+  if (existsSync(fixture)) copyFileSync(fixture, join(dir, 'model.onnx'));
+  else exportTinyModel(join(dir, 'model.onnx'), python, options);
   if (options.card !== false) {
     const card = {
       format: 'defectkit.model-card/v1',
@@ -40,4 +48,13 @@ export function makeTinyModel(dir: string, python: string, options: TinyModelOpt
     writeFileSync(join(dir, 'model.json'), `${JSON.stringify(card, null, 2)}\n`);
   }
   return dir;
+}
+
+/** Runs `tiny-model.py` with `python` (torch needed) to export the model for these options to `out`. */
+export function exportTinyModel(out: string, python: string, options: TinyModelOptions = {}): void {
+  const { size = 64, channels = 1, classes = 6, shape = 'bcn', staticBatch = false } = options;
+  const script = join(dirname(fileURLToPath(import.meta.url)), 'tiny-model.py');
+  const args = [script, out, '--size', String(size), '--channels', String(channels), '--classes', String(classes), '--shape', shape];
+  if (staticBatch) args.push('--static-batch');
+  execFileSync(python, args, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, OMP_NUM_THREADS: '1' } });
 }

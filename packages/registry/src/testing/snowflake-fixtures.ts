@@ -1,9 +1,11 @@
 // Test helpers for the registry end-to-end tests (test/registry-*.test.ts); not part of the public API.
 import { execFile } from 'node:child_process';
 import { chmod, copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { createServer, Socket, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { goldenDir } from '../../../../test/support/paths.js';
 
@@ -155,6 +157,21 @@ class Net(nn.Module):
 torch.onnx.export(Net().eval(), torch.zeros(1, 1, 640, 640), sys.argv[1], input_names=["images"], output_names=["output0"], opset_version=12)
 `;
 
+/** The committed export of the untrained detector, so `npm test` needs no Python (`*.python.test.ts` proves it current). */
+export const untrainedDetectorOnnx = fileURLToPath(new URL('untrained-detector.onnx', import.meta.url));
+
+/** Writes the untrained detector's ONNX to `out`: the committed copy when `useCommitted`, else exported by `python` with torch. */
+export async function exportUntrainedDetector(out: string, python: string, useCommitted: boolean): Promise<void> {
+  if (useCommitted && existsSync(untrainedDetectorOnnx)) return copyFile(untrainedDetectorOnnx, out);
+  const script = `${out}.export.py`;
+  await writeFile(script, untrainedDetectorPy);
+  try {
+    await promisify(execFile)(python, [script, out]);
+  } finally {
+    await rm(script, { force: true });
+  }
+}
+
 let untrained: Promise<string> | undefined;
 
 /**
@@ -164,8 +181,7 @@ let untrained: Promise<string> | undefined;
 export function untrainedDetectorFolder(python: string): Promise<string> {
   untrained ??= (async () => {
     const dir = await mkdtemp(join(tmpdir(), 'defectkit-untrained-model-'));
-    await writeFile(join(dir, 'export.py'), untrainedDetectorPy);
-    await promisify(execFile)(python, [join(dir, 'export.py'), join(dir, 'model.onnx')]);
+    await exportUntrainedDetector(join(dir, 'model.onnx'), python, true);
     const card = {
       format: 'defectkit.model-card/v1',
       name: 'untrained-pcb',
@@ -176,7 +192,6 @@ export function untrainedDetectorFolder(python: string): Promise<string> {
       thresholds: { conf: 0.25, iou: 0.7, maxDet: 300 },
     };
     await writeFile(join(dir, 'model.json'), `${JSON.stringify(card, null, 2)}\n`);
-    await rm(join(dir, 'export.py'));
     return dir;
   })();
   return untrained;
