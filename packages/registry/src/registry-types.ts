@@ -1,4 +1,4 @@
-import type { DetectionOutcome, DetectionResult, DetectorEvents, DetectorListener } from '@defectkit/detector';
+import type { Detector } from '@defectkit/detector';
 
 /** Metric values stored with a model version: numbers, text or nested JSON (e.g. per-class AP). */
 export type Metrics = Record<string, unknown>;
@@ -54,19 +54,10 @@ export type VersionDetectorOptions = Record<string, unknown>;
 export type RegistryImageInput = string | Uint8Array;
 
 /**
- * What `version.detector()` returns: the local onnxruntime-node `Detector`, or the remote `snowflake`
- * backend. Both have this shape, so calling code does not change with the backend.
+ * What `version.detector()` returns: the one `Detector` contract of `@defectkit/detector`, run locally
+ * (onnxruntime-node) or remotely (the Snowflake warehouse); calling code does not change with the backend.
  */
-export interface RegistryDetector {
-  /** Detects defects in one image; a bad image throws a typed error naming it. */
-  detect(image: RegistryImageInput): Promise<DetectionResult>;
-  /** Detects in several images; a failing image becomes an `ok: false` outcome. */
-  detectBatch(images: readonly RegistryImageInput[]): Promise<DetectionOutcome<RegistryImageInput>[]>;
-  /** Subscribes to progress events; returns the unsubscribe function. */
-  on<K extends keyof DetectorEvents>(type: K, listener: DetectorListener<K>): () => void;
-  /** Releases what the detector holds. */
-  dispose(): Promise<void>;
-}
+export type RegistryDetector = Detector<RegistryImageInput>;
 
 /** One version of a registered model. */
 export interface RegistryModelVersion {

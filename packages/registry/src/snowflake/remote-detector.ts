@@ -1,8 +1,17 @@
 import { readFile } from 'node:fs/promises';
-import { DefectKitError, type Detection } from '@defectkit/core';
-import type { DetectionOutcome, DetectionResult, DetectorEvents, DetectorListener } from '@defectkit/detector';
-import { SnowflakeError } from '../errors.js';
-import type { SnowflakeSession } from './snowflake-session.js';
+import type { Detection } from '@defectkit/core';
+import {
+  createDetector,
+  type CoreOutcome,
+  type DetectAllOptions,
+  type DetectionOutcome,
+  type DetectionResult,
+  type DetectOptions,
+  type Detector,
+  type DetectorEvents,
+  type DetectorListener,
+} from '@defectkit/detector';
+import { SnowflakeError, type SnowflakeSession } from '@defectkit/snowflake';
 
 /** An image for remote inference: a file path or the encoded file bytes (as for the local Node detector). */
 export type RemoteImageInput = string | Uint8Array;
@@ -18,8 +27,6 @@ export interface RemoteDetectorOptions {
   /** Images per statement (default 8): each is a base64 text bind. */
   batchSize?: number;
 }
-
-type Listeners = { [K in keyof DetectorEvents]: Set<DetectorListener<K>> };
 
 function describe(image: RemoteImageInput): string {
   return typeof image === 'string' ? image : `<buffer ${image.byteLength} bytes>`;
@@ -60,80 +67,73 @@ export function mapPredictObject(value: unknown, classes: readonly string[], row
 }
 
 /**
- * The `snowflake` backend: the same detection API as the local `Detector` (`detect`, `detectBatch`,
- * `detectAll`, progress events), but each image is sent as base64 text, batched, to
- * `MODEL(<fqn>, <version>)!PREDICT(...)` and the returned OBJECT is mapped to the same detections.
+ * Applies the per-call thresholds that can be applied to finished detections: `conf` (scores strictly above),
+ * `classFilter` and `maxDet` (highest scores first). `iou` and `agnostic` are fixed by the logged handler.
+ */
+function filterDetections(detections: Detection[], options: DetectOptions): Detection[] {
+  let kept = detections;
+  if (options.conf !== undefined) kept = kept.filter((d) => d.score > options.conf!);
+  if (options.classFilter) kept = kept.filter((d) => options.classFilter!.includes(d.classId));
+  if (options.maxDet !== undefined && kept.length > options.maxDet) kept = [...kept].sort((a, b) => b.score - a.score).slice(0, options.maxDet);
+  return kept;
+}
+
+/**
+ * The remote {@link Detector}: the same contract as the local one (built by the same `createDetector`),
+ * but each image is sent as base64 text, `batchSize` per statement, to `MODEL(<fqn>, <version>)!PREDICT(...)`
+ * and the returned OBJECT is mapped to the same detections. Only the batch call is remote-specific.
  *
  * @example
  * const detector = await (await registry.model('PCB_DEFECTS')).version('V1').then((v) => v.detector());
  * const { detections } = await detector.detect('board.jpg');
  */
-export class RemoteDetector {
-  private readonly listeners: Listeners = { start: new Set(), image: new Set(), done: new Set() };
-  private readonly batchSize: number;
+export class RemoteDetector implements Detector<RemoteImageInput> {
+  private readonly detector: Detector<RemoteImageInput>;
 
   constructor(
     private readonly session: SnowflakeSession,
     /** Where it runs. */
     readonly options: RemoteDetectorOptions,
   ) {
-    this.batchSize = Math.max(1, Math.floor(options.batchSize ?? 8));
+    const batchSize = Math.max(1, Math.floor(options.batchSize ?? 8));
+    this.detector = createDetector<RemoteImageInput>({
+      describe,
+      runBatch: (images, o) => this.runBatch(images, o),
+      maxBatch: batchSize,
+      defaultBatchSize: batchSize,
+      // Nothing to release: the session belongs to the registry.
+      dispose: async () => undefined,
+    });
   }
 
   /** Subscribes to progress events (`start`, `image`, `done`); returns the unsubscribe function. */
   on<K extends keyof DetectorEvents>(type: K, listener: DetectorListener<K>): () => void {
-    const set = this.listeners[type] as Set<DetectorListener<K>>;
-    set.add(listener);
-    return () => set.delete(listener);
+    return this.detector.on(type, listener);
   }
 
-  private emit<K extends keyof DetectorEvents>(type: K, event: DetectorEvents[K]): void {
-    for (const listener of this.listeners[type] as Set<DetectorListener<K>>) listener(event);
+  /** Detects defects in one image remotely; a bad image throws a typed error naming it. */
+  detect(image: RemoteImageInput, options?: DetectOptions): Promise<DetectionResult> {
+    return this.detector.detect(image, options);
   }
 
-  /** Detects defects in one image remotely. */
-  async detect(image: RemoteImageInput): Promise<DetectionResult> {
-    const [outcome] = await this.run([image], 0);
-    if (!outcome!.ok) throw outcome!.error;
-    return outcome!.result;
-  }
-
-  /** Detects in several images, `batchSize` per statement; a failing image (or batch) becomes an `ok: false` outcome. */
-  async detectBatch(images: readonly RemoteImageInput[]): Promise<DetectionOutcome<RemoteImageInput>[]> {
-    const outcomes: DetectionOutcome<RemoteImageInput>[] = [];
-    for await (const outcome of this.detectAll(images)) outcomes.push(outcome);
-    return outcomes;
+  /** Detects in several images, `batchSize` per statement; a failing image (or statement) becomes an `ok: false` outcome. */
+  detectBatch(images: readonly RemoteImageInput[], options?: DetectOptions): Promise<DetectionOutcome<RemoteImageInput>[]> {
+    return this.detector.detectBatch(images, options);
   }
 
   /** Streams outcomes in input order, one statement per `batchSize` images. */
-  async *detectAll(images: Iterable<RemoteImageInput> | AsyncIterable<RemoteImageInput>): AsyncGenerator<DetectionOutcome<RemoteImageInput>> {
-    const started = performance.now();
-    this.emit('start', { total: Array.isArray(images) ? images.length : undefined });
-    let count = 0;
-    let failed = 0;
-    let chunk: RemoteImageInput[] = [];
-    const flush = async function* (this: RemoteDetector): AsyncGenerator<DetectionOutcome<RemoteImageInput>> {
-      for (const outcome of await this.run(chunk, count)) {
-        count++;
-        if (!outcome.ok) failed++;
-        this.emit('image', outcome.ok ? { index: outcome.index, image: outcome.image, result: outcome.result } : { index: outcome.index, image: outcome.image, error: outcome.error });
-        yield outcome;
-      }
-      chunk = [];
-    }.bind(this);
-    for await (const image of images) {
-      chunk.push(image);
-      if (chunk.length === this.batchSize) yield* flush();
-    }
-    if (chunk.length > 0) yield* flush();
-    this.emit('done', { images: count, failed, elapsedMs: performance.now() - started });
+  detectAll(images: Iterable<RemoteImageInput> | AsyncIterable<RemoteImageInput>, options?: DetectAllOptions & DetectOptions): AsyncGenerator<DetectionOutcome<RemoteImageInput>> {
+    return this.detector.detectAll(images, options);
   }
 
-  /** Nothing to release: the session belongs to the registry. */
-  async dispose(): Promise<void> {}
+  /** Marks the detector disposed (the session stays open: it belongs to the registry). */
+  dispose(): Promise<void> {
+    return this.detector.dispose();
+  }
 
-  private async run(images: readonly RemoteImageInput[], firstIndex: number): Promise<DetectionOutcome<RemoteImageInput>[]> {
-    const outcomes: (DetectionOutcome<RemoteImageInput> | undefined)[] = new Array(images.length);
+  /** One statement for the readable images of the batch; an unreadable file fails alone. */
+  private async runBatch(images: readonly RemoteImageInput[], options: DetectOptions): Promise<CoreOutcome[]> {
+    const outcomes: CoreOutcome[] = new Array(images.length);
     const ready: { i: number; base64: string; decode: number }[] = [];
     for (let i = 0; i < images.length; i++) {
       const image = images[i]!;
@@ -142,36 +142,32 @@ export class RemoteDetector {
         const bytes = typeof image === 'string' ? await readFile(image) : image;
         ready.push({ i, base64: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64'), decode: performance.now() - started });
       } catch (error) {
-        outcomes[i] = this.fail(images, firstIndex, i, new SnowflakeError('IMAGE_NOT_FOUND', `${describe(image)}: cannot read the image file`, { file: describe(image) }, { cause: error }));
+        outcomes[i] = { ok: false, error: new SnowflakeError('IMAGE_NOT_FOUND', `${describe(image)}: cannot read the image file`, { file: describe(image) }, { cause: error }) };
       }
     }
-    if (ready.length > 0) {
-      const started = performance.now();
+    if (ready.length === 0) return outcomes;
+    const started = performance.now();
+    const selects = ready.map((_, k) => (k === 0 ? 'SELECT ? AS "IDX", ? AS "IMAGE"' : 'SELECT ?, ?')).join(' UNION ALL ');
+    const sql = `SELECT "IDX", MODEL(${this.options.model}, ${this.options.version})!PREDICT(TO_BINARY("IMAGE", 'BASE64')) AS "RESULT" FROM (${selects}) ORDER BY "IDX"`;
+    let rows: Record<string, unknown>[];
+    try {
+      rows = await this.session.execute(sql, ready.flatMap((entry) => [entry.i, entry.base64]));
+    } catch (error) {
+      for (const entry of ready) outcomes[entry.i] = { ok: false, error };
+      return outcomes;
+    }
+    const inference = (performance.now() - started) / ready.length;
+    const byIndex = new Map(rows.map((row) => [Number(row.IDX ?? row.idx), row.RESULT ?? row.result]));
+    for (const entry of ready) {
       try {
-        const selects = ready.map((_, k) => (k === 0 ? 'SELECT ? AS "IDX", ? AS "IMAGE"' : 'SELECT ?, ?')).join(' UNION ALL ');
-        const sql = `SELECT "IDX", MODEL(${this.options.model}, ${this.options.version})!PREDICT(TO_BINARY("IMAGE", 'BASE64')) AS "RESULT" FROM (${selects}) ORDER BY "IDX"`;
-        const rows = await this.session.execute(sql, ready.flatMap((entry) => [entry.i, entry.base64]));
-        const inference = (performance.now() - started) / ready.length;
-        const byIndex = new Map(rows.map((row) => [Number(row.IDX ?? row.idx), row.RESULT ?? row.result]));
-        for (const entry of ready) {
-          try {
-            if (!byIndex.has(entry.i)) throw new SnowflakeError('SNOWFLAKE_PREDICT_OUTPUT', `PREDICT returned no row for image ${entry.i}`, { row: entry.i });
-            const mapped = mapPredictObject(byIndex.get(entry.i), this.options.classes ?? [], entry.i);
-            outcomes[entry.i] = { index: firstIndex + entry.i, input: images[entry.i]!, image: describe(images[entry.i]!), ok: true, result: { ...mapped, timings: { decode: entry.decode, preprocess: 0, inference, postprocess: 0 } } };
-          } catch (error) {
-            outcomes[entry.i] = this.fail(images, firstIndex, entry.i, error);
-          }
-        }
+        if (!byIndex.has(entry.i)) throw new SnowflakeError('SNOWFLAKE_PREDICT_OUTPUT', `PREDICT returned no row for image ${entry.i}`, { row: entry.i });
+        const mapped = mapPredictObject(byIndex.get(entry.i), this.options.classes ?? [], entry.i);
+        const result = { ...mapped, detections: filterDetections(mapped.detections, options), timings: { decode: entry.decode, preprocess: 0, inference, postprocess: 0 } };
+        outcomes[entry.i] = { ok: true, result };
       } catch (error) {
-        for (const entry of ready) outcomes[entry.i] = this.fail(images, firstIndex, entry.i, error);
+        outcomes[entry.i] = { ok: false, error };
       }
     }
-    return outcomes as DetectionOutcome<RemoteImageInput>[];
-  }
-
-  private fail(images: readonly RemoteImageInput[], firstIndex: number, i: number, error: unknown): DetectionOutcome<RemoteImageInput> {
-    const name = describe(images[i]!);
-    const typed = DefectKitError.isInstance(error) ? error : new SnowflakeError('SNOWFLAKE_PREDICT_OUTPUT', `${name}: ${error instanceof Error ? error.message : String(error)}`, { file: name }, { cause: error });
-    return { index: firstIndex + i, input: images[i]!, image: name, ok: false, error: typed };
+    return outcomes;
   }
 }

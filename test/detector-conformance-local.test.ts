@@ -1,0 +1,13 @@
+import { join } from 'node:path';
+import { loadDetector } from '@defectkit/backend-node';
+import { describeDetectorConformance } from '@defectkit/detector/testing';
+import { deeppcbDir, repoRoot } from './support/paths.js';
+
+// The shipped model on DeepPCB test boards: the local onnxruntime-node detector must pass the one detector contract.
+const images = ['00041000_test.jpg', '00041001_test.jpg', '00041002_test.jpg', '00041003_test.jpg'].map((name) => join(deeppcbDir, 'PCBData', 'group00041', '00041', name));
+
+describeDetectorConformance('local LocalDetector (onnxruntime-node, models/pcb-defects)', () => ({
+  create: () => loadDetector(join(repoRoot, 'models', 'pcb-defects')),
+  images,
+  badImage: join(deeppcbDir, 'PCBData', 'group00041', '00041', 'no-such-board_test.jpg'),
+}));

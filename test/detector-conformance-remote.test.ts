@@ -1,0 +1,51 @@
+import { join } from 'node:path';
+import { afterAll } from 'vitest';
+import { loadDetector } from '@defectkit/backend-node';
+import { describeDetectorConformance } from '@defectkit/detector/testing';
+import type { DetectionResult } from '@defectkit/detector';
+import { SnowflakeRegistry, type RegistryDetector } from '@defectkit/registry';
+import { SnowflakeSession } from '@defectkit/snowflake';
+import { startSnowflakeLocal, type SnowflakeLocal } from '@defectkit/snowflake-local';
+import { snowflakeHomeFor } from '../packages/registry/src/testing/snowflake-fixtures.js';
+import { deeppcbDir, repoRoot } from './support/paths.js';
+
+// The remote detector (MODEL(...)!PREDICT through the real snowflake-sdk against snowflake-local) must pass the
+// same detector contract as the local one, on the same DeepPCB boards, and agree with the local results.
+const modelDir = join(repoRoot, 'models', 'pcb-defects');
+const images = ['00041000_test.jpg', '00041001_test.jpg', '00041002_test.jpg', '00041003_test.jpg'].map((name) => join(deeppcbDir, 'PCBData', 'group00041', '00041', name));
+
+let server: SnowflakeLocal | undefined;
+let registry: SnowflakeRegistry | undefined;
+afterAll(async () => {
+  await registry?.close();
+  await server?.close();
+});
+
+describeDetectorConformance('remote RemoteDetector (snowflake-local MODEL()!PREDICT, models/pcb-defects)', async () => {
+  server = await startSnowflakeLocal();
+  const home = await snowflakeHomeFor(server.url);
+  const env = { SNOWFLAKE_HOME: home };
+  const session = await SnowflakeSession.connect({ env });
+  await session.execute('CREATE DATABASE IF NOT EXISTS DK');
+  await session.execute('CREATE SCHEMA IF NOT EXISTS DK.REG');
+  await session.close();
+  registry = await SnowflakeRegistry.connect({ connection: 'local', env });
+  const version = await registry.logModel(modelDir, { name: 'CONFORMANCE' });
+  return {
+    // batchSize 2: statements of two images, so batches split across statements are exercised too.
+    create: (): Promise<RegistryDetector> => version.detector({ batchSize: 2 }),
+    images,
+    badImage: join(deeppcbDir, 'PCBData', 'group00041', '00041', 'no-such-board_test.jpg'),
+    reference: async (): Promise<DetectionResult[]> => {
+      const local = await loadDetector(modelDir);
+      try {
+        const results: DetectionResult[] = [];
+        for (const image of images) results.push(await local.detect(image));
+        return results;
+      } finally {
+        await local.dispose();
+      }
+    },
+    referenceTolerance: 1e-3,
+  };
+});
