@@ -31,6 +31,12 @@ export const ERROR_CODES = {
   OUTPUT_FORMAT: 'an output format name is not one of the supported result formats',
   OUTPUT_WRITE: 'a result file could not be written',
 
+  // Local HTTP servers (snowflake-local, defectkit serve): refused before any work is done
+  HTTP_BAD_BODY: 'a request body is not the JSON (or gzip-compressed JSON) the endpoint expects',
+  HTTP_BODY_TOO_LARGE: 'a request body, raw or inflated, is over the server limit (details name the limit)',
+  HTTP_CROSS_ORIGIN: 'a request came from a web page of another origin (Origin, Sec-Fetch-Site or a form content type)',
+  HTTP_HOST_REFUSED: 'a request named a Host other than the loopback address and port the server listens on',
+
   // Post-processing and metrics (@defectkit/postprocess)
   EVAL_INPUT: 'evaluation inputs cannot be evaluated together (unknown image, bad box, ...)',
   LETTERBOX_COUNT_MISMATCH: 'the number of letterbox placements differs from the number of images in a batch',

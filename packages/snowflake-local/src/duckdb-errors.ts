@@ -29,6 +29,13 @@ export function mapDuckDbError(error: unknown, sql: string): SnowflakeSqlError |
     if (/already exists/i.test(message)) return new SnowflakeSqlError('002002', '42710', `SQL compilation error:\n${message.replace(/^Catalog Error:\s*/, '')}`, details, { cause: error });
     return new SnowflakeSqlError('002003', '02000', `SQL compilation error:\n${message.replace(/^Catalog Error:\s*/, '')}`, details, { cause: error });
   }
+  if (/^Permission Error/i.test(message)) {
+    // The sandbox refused a file, extension or setting: Snowflake's answer for an action the user may not take.
+    return new SnowflakeSqlError('003001', '42501', `SQL access control error:\nInsufficient privileges: ${message.replace(/^Permission Error:\s*/, '')}`, details, { cause: error });
+  }
+  if (/^Invalid Input Error: Cannot change configuration option/i.test(message)) {
+    return new SnowflakeSqlError('003001', '42501', `SQL access control error:\nInsufficient privileges: ${message.replace(/^Invalid Input Error:\s*/, '')}`, details, { cause: error });
+  }
   if (/^Binder Error/i.test(message)) return new SnowflakeSqlError('002262', '42000', `SQL compilation error:\n${message.replace(/^Binder Error:\s*/, '')}`, details, { cause: error });
   if (/^Conversion Error|^Invalid Input Error.*(convert|cast)/i.test(message)) {
     return new SnowflakeSqlError('100038', '22018', `Numeric value or conversion not recognized: ${message.replace(/^\w+ Error:\s*/, '')}`, details, { cause: error });

@@ -1,10 +1,20 @@
-import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { nameSegment, segmentName, type DataPaths } from './data-paths.js';
 import { doesNotExist, SnowflakeSqlError } from './errors.js';
 import { sqlIdent, sqlString } from './sql-tokenizer.js';
 
 const INTERNAL_CATALOGS = new Set(['memory', 'system', 'temp']);
+
+/** Settings applied last, in this order: after them SQL can neither reach host files nor change settings. */
+const SANDBOX_SETTINGS = [
+  'SET autoinstall_known_extensions = false',
+  'SET autoload_known_extensions = false',
+  'SET allow_community_extensions = false',
+  'SET enable_external_access = false',
+  'SET lock_configuration = true',
+];
 
 /** Snowflake-style helper functions that are simpler as DuckDB macros than as rewrites. */
 const MACROS = [
@@ -29,21 +39,41 @@ export class Engine {
   private constructor(
     private readonly instance: DuckDBInstance,
     private readonly admin: DuckDBConnection,
-    private readonly databasesDir: string | null,
+    /** Where database files live; null when every database is in memory. */
+    private readonly paths: DataPaths | null,
   ) {}
 
-  /** Opens the engine and attaches every database found under `dataDir/databases`. */
-  static async open(dataDir: string | null, threads = 2): Promise<Engine> {
+  /**
+   * Opens the engine and attaches every database found under `<data>/databases`. DuckDB runs
+   * sandboxed: no file access outside its own database folder and spill folder, no extension
+   * downloads, and the configuration is locked so SQL cannot undo any of it.
+   *
+   * @param paths the data folder (also used in memory mode, for DuckDB's spill files)
+   * @param persistent keep databases as files under `<data>/databases`
+   */
+  static async open(paths: DataPaths, persistent: boolean, threads = 2): Promise<Engine> {
     const instance = await DuckDBInstance.create(':memory:', { threads: String(threads) });
     const admin = await instance.connect();
-    const databasesDir = dataDir === null ? null : join(dataDir, 'databases');
-    const engine = new Engine(instance, admin, databasesDir);
-    if (databasesDir !== null) {
-      mkdirSync(databasesDir, { recursive: true });
-      for (const file of readdirSync(databasesDir).sort()) {
+    const allowed: string[] = [];
+    if (persistent) {
+      mkdirSync(paths.databasesDir, { recursive: true, mode: 0o700 });
+      allowed.push(paths.databasesDir);
+    }
+    const spill = join(paths.root, 'duckdb-tmp');
+    allowed.push(spill);
+    // Order matters: the allow-list and spill folder are set while changes are still possible,
+    // then external access is switched off and the configuration locked.
+    await admin.run(`SET temp_directory = ${sqlString(spill)}`);
+    await admin.run(`SET allowed_directories = [${allowed.map((d) => sqlString(`${d}/`)).join(', ')}]`);
+    for (const setting of SANDBOX_SETTINGS) await admin.run(setting);
+    const engine = new Engine(instance, admin, persistent ? paths : null);
+    if (persistent) {
+      for (const file of readdirSync(paths.databasesDir).sort()) {
         if (!file.endsWith('.duckdb')) continue;
-        const name = decodeURIComponent(file.slice(0, -'.duckdb'.length));
-        await admin.run(`ATTACH ${sqlString(join(databasesDir, file))} AS ${sqlIdent(name)}`);
+        const name = segmentName(file.slice(0, -'.duckdb'.length));
+        // A file whose name no database could have, or a link, was not written by this server.
+        if (name === null || lstatSync(join(paths.databasesDir, file)).isSymbolicLink()) continue;
+        await admin.run(`ATTACH ${sqlString(paths.databaseFile(name))} AS ${sqlIdent(name)}`);
       }
     }
     return engine;
@@ -92,13 +122,14 @@ export class Engine {
   }
 
   private async createDatabaseNow(name: string, mode: 'create' | 'if-not-exists' | 'replace'): Promise<void> {
+    nameSegment(name); // same names in memory as on disk: stages and models of the database are folders
     const existing = await this.findDatabase(name);
     if (existing !== null) {
       if (mode === 'if-not-exists') return;
       if (mode === 'create') throw new SnowflakeSqlError('002002', '42710', `SQL compilation error:\nObject '${name}' already exists.`, { name });
       await this.dropDatabaseNow(existing);
     }
-    const path = this.databasesDir === null ? ':memory:' : join(this.databasesDir, `${encodeURIComponent(name)}.duckdb`);
+    const path = this.paths === null ? ':memory:' : this.paths.databaseFile(name);
     await this.admin.run(`ATTACH ${sqlString(path)} AS ${sqlIdent(name)}`);
     await this.admin.run(`CREATE SCHEMA IF NOT EXISTS ${sqlIdent(name)}."PUBLIC"`);
   }
@@ -110,8 +141,8 @@ export class Engine {
 
   private async dropDatabaseNow(name: string): Promise<void> {
     await this.admin.run(`DETACH ${sqlIdent(name)}`);
-    if (this.databasesDir !== null) {
-      const file = join(this.databasesDir, `${encodeURIComponent(name)}.duckdb`);
+    if (this.paths !== null) {
+      const file = this.paths.databaseFile(name);
       for (const f of [file, `${file}.wal`]) if (existsSync(f)) rmSync(f);
     }
   }
@@ -122,6 +153,7 @@ export class Engine {
   }
 
   private async createSchemaNow(database: string, schema: string, mode: 'create' | 'if-not-exists' | 'replace'): Promise<void> {
+    nameSegment(schema);
     const db = await this.findDatabase(database);
     if (db === null) throw doesNotExist('Database', database);
     const existing = await this.findSchema(db, schema);

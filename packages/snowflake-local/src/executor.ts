@@ -1,26 +1,17 @@
+import { rmSync } from 'node:fs';
 import { DuckDBTypeId, type DuckDBResultReader, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
 import { bindRows, type Bindings } from './binds.js';
-import type { Engine } from './engine.js';
+import { prepareClientStatement } from './duck-statement.js';
 import { mapDuckDbError } from './duckdb-errors.js';
+import type { ExecEnv } from './exec-env.js';
 import { compilationError, doesNotExist, unsupported } from './errors.js';
-import { applyModelCalls, runModelStatement, type Predictor } from './model-registry.js';
+import { applyModelCalls, runModelStatement } from './model-registry.js';
 import { kw, likePattern, qualify, readName } from './object-names.js';
 import { column, describeColumn, needsJson, type RawValue } from './rowtype.js';
-import type { ServerCatalog } from './server-catalog.js';
-import type { Session } from './session.js';
 import { significant, sqlIdent, tokenize, type Token } from './sql-tokenizer.js';
 import { translateStatement, type Translation } from './sql-translate.js';
-import { runStageStatement, type StagePaths } from './stages.js';
+import { runStageStatement } from './stages.js';
 import { StatementType, status, table, type StatementResult } from './statement-result.js';
-
-/** Everything a statement may touch. */
-export interface ExecEnv {
-  engine: Engine;
-  catalog: ServerCatalog;
-  session: Session;
-  paths: StagePaths;
-  predictor: Predictor;
-}
 
 const MODIFIERS = new Set(['OR', 'REPLACE', 'TEMPORARY', 'TEMP', 'TRANSIENT', 'VOLATILE', 'LOCAL', 'GLOBAL', 'SCOPED', 'SECURE', 'RECURSIVE', 'MATERIALIZED']);
 
@@ -149,7 +140,13 @@ async function runDuck(env: ExecEnv, sql: string, s: Token[], bindings?: Binding
     changed = 0;
     try {
       if (rows.length === 1) {
-        reader = await conn.runAndReadAll(translation.sql, rows[0]);
+        const prepared = await prepareClientStatement(conn, translation.sql);
+        try {
+          if (rows[0]!.length > 0) prepared.bind(rows[0]!);
+          reader = await prepared.runAndReadAll();
+        } finally {
+          prepared.destroySync();
+        }
         changed = reader.rowsChanged;
       } else {
         changed = await runArrayBind(env, translation.sql, rows);
@@ -189,7 +186,7 @@ function isWriteConflict(error: unknown): boolean {
 /** Array binding: the statement runs once per row inside one transaction; returns the rows changed. */
 async function runArrayBind(env: ExecEnv, sql: string, rows: DuckDBValue[][]): Promise<number> {
   const conn = env.session.conn;
-  const prepared = await conn.prepare(sql);
+  const prepared = await prepareClientStatement(conn, sql);
   let changed = 0;
   const own = !env.session.inTransaction;
   try {
@@ -344,7 +341,9 @@ async function databaseStatement(env: ExecEnv, verb: string, s: Token[], k: numb
       session.schema = null;
       await session.conn.run('USE memory.main');
     }
+    const folders = env.paths.databaseFolders(found);
     await engine.dropDatabase(found);
+    for (const folder of folders) rmSync(folder, { recursive: true, force: true });
     env.catalog.stages = env.catalog.stages.filter((st) => st.database !== found);
     env.catalog.models = env.catalog.models.filter((m) => m.database !== found);
     env.catalog.save();
@@ -380,7 +379,9 @@ async function schemaStatement(env: ExecEnv, verb: string, s: Token[], k: number
       session.schema = null;
       await session.conn.run(`USE ${sqlIdent(db)}`);
     }
+    const folders = env.paths.schemaFolders(db, found);
     await engine.dropSchema(db, found);
+    for (const folder of folders) rmSync(folder, { recursive: true, force: true });
     env.catalog.stages = env.catalog.stages.filter((st) => !(st.database === db && st.schema === found));
     env.catalog.models = env.catalog.models.filter((m) => !(m.database === db && m.schema === found));
     env.catalog.save();

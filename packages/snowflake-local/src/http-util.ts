@@ -1,22 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { gunzipSync, gzipSync } from 'node:zlib';
-
-/** Reads a request body; gunzips it when it starts with the gzip magic bytes (the header is not trustworthy). */
-export async function readBody(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  let buf = Buffer.concat(chunks);
-  if (buf.length >= 2 && buf[0] === 0x1f && buf[1] === 0x8b) buf = gunzipSync(buf);
-  if (buf.length === 0) return {};
-  return JSON.parse(buf.toString('utf8')) as unknown;
-}
-
-/** Sends a JSON answer (the driver only parses bodies whose Content-Type is application/json). */
-export function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
-  res.end(text);
-}
+import { gzipSync } from 'node:zlib';
 
 /**
  * Sends a pre-gzipped result chunk. It is not a JSON document (rows without the enclosing brackets),

@@ -7,7 +7,8 @@ export {
   type SnowflakeLocalStats,
 } from './server.js';
 export { SnowflakeLocalConfigError, SnowflakeSqlError } from './errors.js';
-export type { PredictRequest, Predictor } from './model-registry.js';
+export type { PredictRequest, Predictor } from './predictor.js';
+export { createHttpGuard, HttpGuardError, sendJson, sendRefusal, type HttpGuard, type HttpGuardLimits } from './http-guard.js';
 export { readModelPackage, type ModelPackage } from './model-package.js';
 export { translateStatement, type Translation, type TranslateSession } from './sql-translate.js';
 export { tokenize, splitStatements, type Token, type TokenKind } from './sql-tokenizer.js';

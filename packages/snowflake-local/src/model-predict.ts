@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { SnowflakeSqlError } from './errors.js';
-import type { Predictor } from './model-registry.js';
+import type { Predictor } from './predictor.js';
 
 interface LoadedDetector {
   detect(image: Uint8Array): Promise<{ detections: object[]; width: number; height: number }>;

@@ -1,29 +1,14 @@
-import { cpSync, renameSync, rmSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { cpSync, lstatSync, renameSync, rmSync } from 'node:fs';
 import { compilationError, doesNotExist, SnowflakeSqlError, unsupported } from './errors.js';
-import type { ExecEnv } from './executor.js';
+import type { ExecEnv } from './exec-env.js';
 import { readModelPackage } from './model-package.js';
 import { fullName, kw, likePattern, qualify, readName, type ObjectName } from './object-names.js';
 import type { ModelRecord, ModelVersionRecord } from './server-catalog.js';
 import type { Token } from './sql-tokenizer.js';
 import type { ModelCall } from './sql-translate.js';
-import { locationDir, modelVersionDir, resolveStage } from './stages.js';
+import { requireSchema, resolveStage } from './stages.js';
 import { StatementType, status, table, type StatementResult } from './statement-result.js';
 
-/** What a model method receives: the version's files, the method, and one argument list per row. */
-export interface PredictRequest {
-  /** Directory holding the version's package (MANIFEST.yml, model/, functions/…). */
-  dir: string;
-  /** Method name, e.g. `PREDICT`. */
-  method: string;
-  /** Declared inputs of the method (from MANIFEST.yml). */
-  inputs: { name: string; type: string }[];
-  /** Argument values per row (BINARY arrives as Uint8Array, VARCHAR as string…). */
-  rows: unknown[][];
-}
-
-/** Runs a model method over rows; returns one OBJECT (or null) per row. */
-export type Predictor = (request: PredictRequest) => Promise<(Record<string, unknown> | null)[]>;
 
 function modelName(env: ExecEnv, s: Token[], k: number, what: string): { name: ObjectName; end: number } {
   const { parts, end } = readName(s, k);
@@ -59,12 +44,13 @@ function addVersion(env: ExecEnv, name: ObjectName, model: ModelRecord, version:
   if (model.versions.some((v) => v.name === version)) {
     throw new SnowflakeSqlError('002002', '42710', `SQL compilation error:\nVersion '${version}' already exists in model '${fullName(name)}'.`, { version });
   }
-  const src = locationDir(resolveStage(env, stageRef.kind === 'stage' ? stageRef.text : stageRef.value));
+  const src = resolveStage(env, stageRef.kind === 'stage' ? stageRef.text : stageRef.value).target;
+  const target = env.paths.modelVersionDir(name.database, name.schema, model.name, version);
   const pkg = readModelPackage(src);
-  const target = modelVersionDir(env.paths, name.database, name.schema, model.name, version);
   const tmp = `${target}.tmp-${process.pid}`;
   rmSync(tmp, { recursive: true, force: true });
-  cpSync(src, tmp, { recursive: true });
+  // Links are not copied: a package must not carry a way out of the model store.
+  cpSync(src, tmp, { recursive: true, filter: (from) => !lstatSync(from).isSymbolicLink() });
   rmSync(target, { recursive: true, force: true });
   renameSync(tmp, target);
   const record: ModelVersionRecord = {
@@ -106,12 +92,15 @@ export async function runModelStatement(env: ExecEnv, s: Token[]): Promise<State
       k += 3;
     }
     const { name, end } = modelName(env, s, k, 'CREATE MODEL');
+    await requireSchema(env, name);
     if (!kw(s, end, 'WITH')) throw compilationError('syntax error: expected WITH VERSION after the model name.');
     if (kw(s, end + 1, 'LIVE')) throw unsupported('CREATE MODEL … WITH LIVE VERSION');
     if (!kw(s, end + 1, 'VERSION')) throw compilationError('syntax error: expected WITH VERSION.');
     const version = versionName(s[end + 2]);
     if (!kw(s, end + 3, 'FROM')) throw compilationError('syntax error: expected FROM @stage/path.');
     if (kw(s, end + 4, 'MODEL')) throw unsupported('CREATE MODEL … FROM MODEL');
+    // Prove the version's folder name before anything is dropped or copied.
+    env.paths.modelVersionDir(name.database, name.schema, name.name, version);
     const existing = catalog.findModel(name.database, name.schema, name.name);
     if (existing) {
       if (ifNotExists) return status(`${name.name} already exists, statement succeeded.`);
@@ -155,12 +144,12 @@ export async function runModelStatement(env: ExecEnv, s: Token[]): Promise<State
   if (kw(s, k, 'IF')) k += 2;
   const { name, end } = modelName(env, s, k, 'ALTER MODEL');
   const model = requireModel(env, name);
-  const result = alterModel(env, name, model, s, end);
+  const result = await alterModel(env, name, model, s, end);
   catalog.save();
   return result;
 }
 
-function alterModel(env: ExecEnv, name: ObjectName, model: ModelRecord, s: Token[], k: number): StatementResult {
+async function alterModel(env: ExecEnv, name: ObjectName, model: ModelRecord, s: Token[], k: number): Promise<StatementResult> {
   const ok = status('Statement executed successfully.');
   if (kw(s, k, 'ADD') && kw(s, k + 1, 'LIVE')) throw unsupported('ALTER MODEL … ADD LIVE VERSION');
   if (kw(s, k, 'ADD') && kw(s, k + 1, 'VERSION')) {
@@ -226,16 +215,17 @@ function alterModel(env: ExecEnv, name: ObjectName, model: ModelRecord, s: Token
     }
     model.versions = model.versions.filter((x) => x !== v);
     if (model.defaultVersion === v.name) model.defaultVersion = null;
-    rmSync(modelVersionDir(env.paths, name.database, name.schema, model.name, v.name), { recursive: true, force: true });
+    rmSync(env.paths.modelVersionDir(name.database, name.schema, model.name, v.name), { recursive: true, force: true });
     return ok;
   }
   if (kw(s, k, 'RENAME') && kw(s, k + 1, 'TO')) {
     const target = qualify(readName(s, k + 2).parts, env.session, 'ALTER MODEL RENAME');
+    await requireSchema(env, target);
     if (env.catalog.findModel(target.database, target.schema, target.name)) {
       throw new SnowflakeSqlError('002002', '42710', `SQL compilation error:\nObject '${target.name}' already exists.`, { name: fullName(target) });
     }
-    const from = dirname(modelVersionDir(env.paths, name.database, name.schema, model.name, 'x'));
-    const to = dirname(modelVersionDir(env.paths, target.database, target.schema, target.name, 'x'));
+    const from = env.paths.modelDir(name.database, name.schema, model.name);
+    const to = env.paths.modelDir(target.database, target.schema, target.name);
     cpSync(from, to, { recursive: true });
     rmSync(from, { recursive: true, force: true });
     Object.assign(model, target);
@@ -246,7 +236,7 @@ function alterModel(env: ExecEnv, name: ObjectName, model: ModelRecord, s: Token
 
 function dropModel(env: ExecEnv, name: ObjectName, model: ModelRecord): void {
   env.catalog.models = env.catalog.models.filter((m) => m !== model);
-  rmSync(dirname(modelVersionDir(env.paths, name.database, name.schema, model.name, 'x')), { recursive: true, force: true });
+  rmSync(env.paths.modelDir(name.database, name.schema, model.name), { recursive: true, force: true });
 }
 
 function showStatement(env: ExecEnv, s: Token[]): StatementResult {
@@ -325,7 +315,7 @@ export async function applyModelCalls(env: ExecEnv, call: ModelCall, cells: unkn
     const struct = (cell ?? {}) as Record<string, unknown>;
     return method.inputs.map((_, i) => struct[`A${i}`] ?? null);
   });
-  const dir = modelVersionDir(env.paths, name.database, name.schema, model.name, version.name);
+  const dir = env.paths.modelVersionDir(name.database, name.schema, model.name, version.name);
   return env.predictor({ dir, method: method.name, inputs: method.inputs, rows });
 }
 

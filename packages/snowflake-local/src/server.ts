@@ -1,22 +1,25 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DefectKitError } from '@defectkit/core';
 import type { Bindings } from './binds.js';
+import { DataPaths } from './data-paths.js';
 import { Engine } from './engine.js';
 import { SnowflakeLocalConfigError, SnowflakeSqlError } from './errors.js';
-import { executeStatement, useDuck, type ExecEnv } from './executor.js';
-import { bearerToken, delay, encodeChunk, readBody, sendGzipChunk, sendJson } from './http-util.js';
+import type { ExecEnv } from './exec-env.js';
+import { executeStatement, useDuck } from './executor.js';
+import { createHttpGuard, HttpGuardError, sendJson, sendRefusal, type HttpGuardLimits } from './http-guard.js';
+import { bearerToken, delay, encodeChunk, sendGzipChunk } from './http-util.js';
 import { createDetectorPredictor } from './model-predict.js';
-import type { Predictor } from './model-registry.js';
+import type { Predictor } from './predictor.js';
 import type { RawValue } from './rowtype.js';
 import { ServerCatalog } from './server-catalog.js';
 import { newSessionId, newToken, runSerialized, type Session } from './session.js';
 import { splitStatements } from './sql-tokenizer.js';
-import { dropTemporaryStages, type StagePaths } from './stages.js';
+import { dropTemporaryStages } from './stages.js';
 import type { StatementResult } from './statement-result.js';
 
 /** Options of {@link startSnowflakeLocal}. */
@@ -42,6 +45,8 @@ export interface SnowflakeLocalOptions {
   predictor?: Predictor;
   /** DuckDB worker threads. Default 2. */
   threads?: number;
+  /** Request limits (body size raw and inflated, request time, connections); see the README's Security section. */
+  limits?: Partial<HttpGuardLimits>;
 }
 
 /** The `snowflake-sdk` connection options that reach the local server. */
@@ -124,6 +129,12 @@ const PARAMETERS = [
 ];
 const MAX_STORED_RESULTS = 5000;
 
+/** Compares a chunk key in constant time (a capability: whoever holds it reads the chunk). */
+function sameKey(given: string | null, expected: string): boolean {
+  if (given === null || given.length !== expected.length) return false;
+  return timingSafeEqual(Buffer.from(given), Buffer.from(expected));
+}
+
 /**
  * Starts a Snowflake-compatible server on 127.0.0.1 backed by DuckDB. The real `snowflake-sdk`
  * connects to it with `accessUrl` and the returned `connectionOptions`.
@@ -147,18 +158,18 @@ export async function startSnowflakeLocal(options: SnowflakeLocalOptions = {}): 
   const syncWaitMs = options.syncWaitMs ?? 30_000;
 
   const dataDir = options.dir === undefined ? null : resolve(options.dir);
-  let root: string;
+  let paths: DataPaths;
   try {
-    if (dataDir !== null) mkdirSync(dataDir, { recursive: true });
-    root = dataDir ?? mkdtempSync(join(tmpdir(), 'snowflake-local-'));
+    // In memory, stage and model files still need a home: a private (0700) temporary folder, never `/`.
+    paths = new DataPaths(dataDir ?? mkdtempSync(join(tmpdir(), 'snowflake-local-')));
   } catch (cause) {
     throw new SnowflakeLocalConfigError(`cannot use data dir ${options.dir}: ${(cause as Error).message}`, { dir: options.dir }, { cause });
   }
-  const paths: StagePaths = { root };
-  const catalog = new ServerCatalog(dataDir === null ? null : join(dataDir, 'catalog.json'));
+  const root = paths.root;
+  const catalog = new ServerCatalog(dataDir === null ? null : join(root, 'catalog.json'));
   let engine: Engine;
   try {
-    engine = await Engine.open(dataDir, options.threads ?? 2);
+    engine = await Engine.open(paths, dataDir !== null, options.threads ?? 2);
   } catch (cause) {
     if (dataDir === null) rmSync(root, { recursive: true, force: true });
     throw new SnowflakeLocalConfigError(`cannot open the databases in ${dataDir ?? 'memory'}: ${(cause as Error).message}`, { dir: dataDir }, { cause });
@@ -178,6 +189,15 @@ export async function startSnowflakeLocal(options: SnowflakeLocalOptions = {}): 
   let chunksServed = 0;
   let inProgressAnswers = 0;
   let baseUrl = '';
+  let listeningPort = port;
+  const guard = createHttpGuard(() => listeningPort, options.limits);
+  /** Retries are recognised per session: another session's requestId never reaches this one's results. */
+  const requestKey = (session: Session, requestId: string): string => `${session.id}\u0000${requestId}`;
+  /** A query's result, status and abort belong to the session that ran it. */
+  const ownEntry = (session: Session, id: string): QueryEntry | undefined => {
+    const entry = queries.get(id);
+    return entry !== undefined && entry.sessionId === session.id ? entry : undefined;
+  };
 
   const envFor = (session: Session): ExecEnv => ({ engine, catalog, session, paths, predictor });
 
@@ -284,7 +304,7 @@ export async function startSnowflakeLocal(options: SnowflakeLocalOptions = {}): 
       done: Promise.resolve(),
       answer: null,
       chunks: [],
-      chunkKey: randomBytes(12).toString('hex'),
+      chunkKey: randomBytes(32).toString('hex'),
       errorMessage: null,
       errorCode: null,
       aborted: false,
@@ -364,7 +384,7 @@ export async function startSnowflakeLocal(options: SnowflakeLocalOptions = {}): 
   async function handleLogin(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const fault = takeFault('login');
     if (fault) return sendJson(res, fault.status, { success: false, code: null, message: 'injected fault' });
-    const body = (await readBody(req)) as { data?: Record<string, unknown> };
+    const body = (await guard.readJson(req)) as { data?: Record<string, unknown> };
     const data = body.data ?? {};
     const login = String(data.LOGIN_NAME ?? '');
     const user = users.get(login.toUpperCase());
@@ -440,12 +460,12 @@ export async function startSnowflakeLocal(options: SnowflakeLocalOptions = {}): 
   async function handleQuery(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const session = authenticate(req, res);
     if (!session) return;
-    const body = (await readBody(req)) as { sqlText?: string; bindings?: Bindings; asyncExec?: boolean; describeOnly?: boolean; parameters?: Record<string, unknown> };
+    const body = (await guard.readJson(req)) as { sqlText?: string; bindings?: Bindings; asyncExec?: boolean; describeOnly?: boolean; parameters?: Record<string, unknown> };
     const requestId = url.searchParams.get('requestId');
     const fault = takeFault('query');
-    let entry = requestId ? byRequestId.get(requestId) : undefined;
+    let entry = requestId ? byRequestId.get(requestKey(session, requestId)) : undefined;
     if (!entry) {
-      entry = newEntry(session, requestId);
+      entry = newEntry(session, requestId === null ? null : requestKey(session, requestId));
       const sql = String(body.sqlText ?? '');
       let statements: string[];
       try {
@@ -483,14 +503,15 @@ export async function startSnowflakeLocal(options: SnowflakeLocalOptions = {}): 
     if (!session) return;
     const fault = takeFault('result');
     if (fault) return sendJson(res, fault.status, { success: false, message: 'injected fault' });
-    const entry = queries.get(id);
+    const entry = ownEntry(session, id);
     if (!entry) return sendJson(res, 200, fail('000709', `Statement ${id} not found`, { sqlState: '02000', queryId: id }));
     sendJson(res, 200, await waitFor(entry));
   }
 
   function handleMonitoring(req: IncomingMessage, res: ServerResponse, id: string): void {
-    if (!authenticate(req, res)) return;
-    const entry = queries.get(id);
+    const session = authenticate(req, res);
+    if (!session) return;
+    const entry = ownEntry(session, id);
     if (!entry) return sendJson(res, 200, { success: true, code: null, message: null, data: { queries: [] } });
     sendJson(res, 200, {
       success: true,
@@ -515,8 +536,14 @@ export async function startSnowflakeLocal(options: SnowflakeLocalOptions = {}): 
   async function handleAbort(req: IncomingMessage, res: ServerResponse, id: string | null): Promise<void> {
     const session = authenticate(req, res);
     if (!session) return;
-    const body = (await readBody(req)) as { requestId?: string; queryId?: string };
-    const entry = id ? queries.get(id) : body.requestId ? byRequestId.get(body.requestId) : body.queryId ? queries.get(body.queryId) : undefined;
+    const body = (await guard.readJson(req)) as { requestId?: string; queryId?: string };
+    const entry = id
+      ? ownEntry(session, id)
+      : typeof body.requestId === 'string'
+        ? byRequestId.get(requestKey(session, body.requestId))
+        : typeof body.queryId === 'string'
+          ? ownEntry(session, body.queryId)
+          : undefined;
     if (entry && entry.status === 'RUNNING') {
       entry.aborted = true;
       if (entry.started) sessions.get(entry.sessionId)?.conn.interrupt();
@@ -526,7 +553,7 @@ export async function startSnowflakeLocal(options: SnowflakeLocalOptions = {}): 
 
   async function handleRenew(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const master = bearerToken(req);
-    await readBody(req);
+    await guard.readJson(req);
     const session = master === null ? undefined : sessionsByMaster.get(master);
     if (!session) return sendJson(res, 200, fail('390104', 'Invalid master token. Please login again.'));
     if (Date.now() > session.masterExpiresAt) return sendJson(res, 200, fail('390114', 'Authentication token has expired.  The user must authenticate again.'));
@@ -563,6 +590,7 @@ export async function startSnowflakeLocal(options: SnowflakeLocalOptions = {}): 
   }
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    guard.check(req);
     const url = new URL(req.url ?? '/', baseUrl);
     const path = url.pathname;
     const method = req.method ?? 'GET';
@@ -576,19 +604,19 @@ export async function startSnowflakeLocal(options: SnowflakeLocalOptions = {}): 
     if (method === 'POST' && path === '/session/token-request') return handleRenew(req, res);
     if (method === 'POST' && path === '/session/heartbeat') {
       if (!authenticate(req, res)) return;
-      await readBody(req);
+      await guard.readJson(req);
       return sendJson(res, 200, { success: true, code: null, message: null, data: {} });
     }
     if (method === 'POST' && path === '/session' && url.searchParams.get('delete') === 'true') {
       const token = bearerToken(req);
       const session = token === null ? undefined : sessionsByToken.get(token);
-      await readBody(req);
+      await guard.readJson(req);
       if (!session) return sendJson(res, 200, fail('390111', 'Session no longer exists.'));
       await endSession(session);
       return sendJson(res, 200, { success: true, code: null, message: null, data: null });
     }
     if (method === 'POST' && path === '/telemetry/send') {
-      await readBody(req);
+      await guard.readJson(req);
       return sendJson(res, 200, { success: true, code: null, message: null, data: 'Log Received' });
     }
     if (method === 'GET' && (m = /^\/chunks\/([^/]+)\/(\d+)$/.exec(path))) {
@@ -596,7 +624,7 @@ export async function startSnowflakeLocal(options: SnowflakeLocalOptions = {}): 
       if (fault) return sendJson(res, fault.status, { success: false, message: 'injected fault' });
       const entry = queries.get(m[1]!);
       const chunk = entry?.chunks[Number(m[2])];
-      if (!entry || !chunk || url.searchParams.get('key') !== entry.chunkKey) return sendJson(res, 404, { success: false, message: 'chunk not found' });
+      if (!entry || !chunk || !sameKey(url.searchParams.get('key'), entry.chunkKey)) return sendJson(res, 404, { success: false, message: 'chunk not found' });
       chunksServed++;
       return sendGzipChunk(res, chunk);
     }
@@ -609,10 +637,14 @@ export async function startSnowflakeLocal(options: SnowflakeLocalOptions = {}): 
         res.destroy();
         return;
       }
-      const bad = error instanceof SyntaxError;
-      sendJson(res, bad ? 400 : 500, { success: false, code: bad ? '390400' : '390000', message: (error as Error).message, data: null });
+      if (error instanceof HttpGuardError) {
+        sendRefusal(req, res, error, { success: false, code: error.code, message: error.message, data: { errorCode: error.code, ...error.details } });
+        return;
+      }
+      sendJson(res, 500, { success: false, code: '390000', message: (error as Error).message, data: null });
     });
   });
+  guard.applyTo(server);
   server.on('connection', (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
@@ -628,6 +660,7 @@ export async function startSnowflakeLocal(options: SnowflakeLocalOptions = {}): 
     throw new SnowflakeLocalConfigError(`cannot listen on 127.0.0.1:${port}: ${(cause as Error).message}`, { field: 'port', value: port }, { cause });
   }
   const actualPort = (server.address() as AddressInfo).port;
+  listeningPort = actualPort;
   baseUrl = `http://127.0.0.1:${actualPort}`;
   const firstUser = [...users.values()][0]!;
 

@@ -1,5 +1,5 @@
 import { compilationError, SnowflakeSqlError, unsupported } from './errors.js';
-import { sqlString } from './sql-tokenizer.js';
+import { sqlIdent, sqlString } from './sql-tokenizer.js';
 import { buildTree, isPunct, isTok, isWord, sig, sourceText, splitCommas, type Node } from './sql-tree.js';
 
 /** Session values that context functions such as CURRENT_DATABASE() return. */
@@ -294,7 +294,7 @@ function nextSig(nodes: Node[], i: number): number {
 }
 
 function emitIdent(n: Node): string {
-  if (n.type === 'tok' && n.tok.kind === 'quoted-ident') return n.tok.text;
+  if (n.type === 'tok' && n.tok.kind === 'quoted-ident') return sqlIdent(n.tok.value);
   if (n.type === 'tok' && n.tok.kind === 'word') return n.tok.value;
   return sourceText([n]);
 }
@@ -311,7 +311,9 @@ function translateNode(nodes: Node[], i: number, ctx: Ctx): { text: string; end:
       return { text: '', end: i };
     case 'string':
     case 'dollar-string':
-      return { text: sqlString(t.value), end: i };
+      // Re-quoted by us, standard-SQL style, and set apart by a space so no neighbouring word can
+      // turn it into another kind of literal for DuckDB (E'…' escapes, U&'…', X'…').
+      return { text: ` ${sqlString(t.value)}`, end: i };
     case 'number':
       return { text: t.text, end: i };
     case 'bind':
@@ -326,6 +328,8 @@ function translateNode(nodes: Node[], i: number, ctx: Ctx): { text: string; end:
         return { text: `::${ty.text}`, end: ty.end };
       }
       if (t.text === '!') throw unsupported("'!' outside MODEL(...)!METHOD(...)");
+      // DuckDB reads `$tag$` as the start of a dollar-quoted string; Snowflake has no bare `$`.
+      if (t.text === '$' || t.text === '\\') throw compilationError(`syntax error at position ${t.start} unexpected '${t.text}'.`, { offset: t.start });
       return { text: t.text, end: i };
     case 'quoted-ident':
     case 'word':
@@ -496,6 +500,8 @@ function translateType(nodes: Node[], i: number, ctx: Ctx): { text: string; end:
   const j = nextSig(nodes, i);
   if (j === i + 1 && nodes[j]?.type === 'group') {
     params = splitCommas((nodes[j] as { children: Node[] }).children).map((p) => sourceText(p).trim());
+    // Type parameters are copied into the output: only plain numbers (or MAX-style words) may pass.
+    for (const p of params) if (!/^(?:\d{1,5}|[A-Za-z_]\w*)$/.test(p)) throw compilationError(`invalid type parameter '${p.slice(0, 40)}' for ${name}.`, { type: name });
     end = j;
   }
   const word2 = (w: string): boolean => isWord(nodes[nextSig(nodes, end)], w);

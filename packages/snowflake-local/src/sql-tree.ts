@@ -4,13 +4,18 @@ import { tokenize, type Token } from './sql-tokenizer.js';
 /** A token, or a parenthesised group of nodes; translation walks this tree instead of raw text. */
 export type Node = { type: 'tok'; tok: Token } | { type: 'group'; open: Token; children: Node[] };
 
-/** Builds the parenthesis tree of a statement (comments dropped, spaces kept). */
+/** Builds the parenthesis tree of a statement (comments become spaces, spaces kept). */
 export function buildTree(sql: string): Node[] {
   const root: Node[] = [];
   const stack: { open: Token; children: Node[] }[] = [];
   let current = root;
   for (const tok of tokenize(sql)) {
-    if (tok.kind === 'comment') continue;
+    // A comment separates what is around it: keep it as a space, so dropping it never joins two
+    // tokens into one that DuckDB would read differently (`-/**/-` must not become `--`).
+    if (tok.kind === 'comment') {
+      current.push({ type: 'tok', tok: { kind: 'space', text: ' ', value: ' ', start: tok.start } });
+      continue;
+    }
     if (tok.kind === 'punct' && tok.text === '(') {
       const group = { open: tok, children: [] as Node[] };
       stack.push({ open: tok, children: current });

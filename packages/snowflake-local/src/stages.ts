@@ -1,39 +1,22 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { join, relative, resolve, sep } from 'node:path';
+import { join, relative, sep } from 'node:path';
+import { RE2JS } from 're2js';
+import { stagePathSegments } from './data-paths.js';
 import { compilationError, doesNotExist, SnowflakeSqlError, unsupported } from './errors.js';
-import type { ExecEnv } from './executor.js';
-import { kw, qualify, readName, truthy } from './object-names.js';
+import type { ExecEnv } from './exec-env.js';
+import { kw, qualify, readName, truthy, type ObjectName } from './object-names.js';
 import { significant, tokenize, type Token } from './sql-tokenizer.js';
 import { StatementType, status, table, type StatementResult } from './statement-result.js';
 
-/** Where stage and model files live. */
-export interface StagePaths {
-  /** Root of the data dir (a temporary directory when the server runs in memory). */
-  root: string;
-}
-
-const enc = (s: string): string => encodeURIComponent(s);
-
-/** Directory of a named stage. */
-export function namedStageDir(paths: StagePaths, database: string, schema: string, name: string): string {
-  return join(paths.root, 'stages', enc(database), enc(schema), enc(name));
-}
-
-/** Directory of a user's `@~` stage. */
-export function userStageDir(paths: StagePaths, user: string): string {
-  return join(paths.root, 'stages', '~', enc(user));
-}
-
-/** Directory of a model version's files. */
-export function modelVersionDir(paths: StagePaths, database: string, schema: string, model: string, version: string): string {
-  return join(paths.root, 'models', enc(database), enc(schema), enc(model), enc(version));
-}
-
 /** A resolved stage location: the stage's root directory and the path prefix inside it. */
 export interface StageLocation {
+  /** The stage's folder, proven inside the data folder. */
   dir: string;
+  /** The path inside the stage, normalised (`a/b`, no `..`). */
   prefix: string;
+  /** `dir` + `prefix`, proven inside the data folder too. */
+  target: string;
   /** How LIST names files: `<stage name lower-case>/` (empty for `@~`). */
   listPrefix: string;
   readOnly: boolean;
@@ -49,10 +32,16 @@ function splitStageRef(ref: string): { name: string; path: string } {
   return { name: ref, path: '' };
 }
 
-function checkPath(path: string): string {
-  const clean = path.replace(/^\/+/, '');
-  if (clean.split('/').some((seg) => seg === '..')) throw compilationError(`invalid stage path '${path}': '..' is not allowed.`, { path });
-  return clean;
+function located(env: ExecEnv, dir: string, path: string, listPrefix: string, readOnly: boolean): StageLocation {
+  const prefix = stagePathSegments(path).join('/');
+  return { dir, prefix, target: env.paths.inside(dir, prefix), listPrefix, readOnly };
+}
+
+/** Snowflake refuses to create objects in a database or schema that does not exist; so does this server. */
+export async function requireSchema(env: ExecEnv, name: ObjectName): Promise<void> {
+  const db = await env.engine.findDatabase(name.database);
+  if (db === null) throw doesNotExist('Database', name.database);
+  if ((await env.engine.findSchema(db, name.schema)) === null) throw doesNotExist('Schema', `${db}.${name.schema}`);
 }
 
 /** Resolves `@stage/path`, `@~/path` or `snow://model/DB.S.M/versions/V/path` to a directory. */
@@ -66,28 +55,18 @@ export function resolveStage(env: ExecEnv, ref: string): StageLocation {
     if (!model) throw doesNotExist('Model', `${name.database}.${name.schema}.${name.name}`);
     const version = model.versions.find((v) => v.name === m[2]!.toUpperCase() || v.name === m[2]);
     if (!version) throw doesNotExist('Model version', `${name.name}/${m[2]}`);
-    return {
-      dir: modelVersionDir(env.paths, name.database, name.schema, model.name, version.name),
-      prefix: checkPath(m[3]!),
-      listPrefix: `versions/${version.name}/`,
-      readOnly: true,
-    };
+    return located(env, env.paths.modelVersionDir(name.database, name.schema, model.name, version.name), m[3]!, `versions/${version.name}/`, true);
   }
   const at = ref.startsWith('@') ? ref.slice(1) : ref;
   const { name, path } = splitStageRef(at);
-  if (name === '~') return { dir: userStageDir(env.paths, env.session.user), prefix: checkPath(path), listPrefix: '', readOnly: false };
+  if (name === '~') return located(env, env.paths.userStageDir(env.session.user), path, '', false);
   if (name.startsWith('%')) throw unsupported(`table stage @${name}`);
   const parts = significant(tokenize(name)).filter((t) => t.text !== '.');
   if (parts.some((t) => t.kind !== 'word' && t.kind !== 'quoted-ident')) throw compilationError(`invalid stage name '@${name}'.`, { stage: name });
   const qualified = qualify(parts.map((t) => t.value), env.session, 'stage operation');
   const stage = env.catalog.findStage(qualified.database, qualified.schema, qualified.name);
   if (!stage) throw doesNotExist('Stage', `${qualified.database}.${qualified.schema}.${qualified.name}`);
-  return {
-    dir: namedStageDir(env.paths, stage.database, stage.schema, stage.name),
-    prefix: checkPath(path),
-    listPrefix: `${stage.name.toLowerCase()}/`,
-    readOnly: false,
-  };
+  return located(env, env.paths.namedStageDir(stage.database, stage.schema, stage.name), path, `${stage.name.toLowerCase()}/`, false);
 }
 
 /**
@@ -146,16 +125,25 @@ function optionsFrom(words: { text: string; quoted: boolean }[]): Map<string, st
 
 function fileUrlPath(text: string): string {
   if (!/^file:\/\//i.test(text)) throw compilationError(`invalid local file location '${text}': it must start with file://.`, { location: text });
-  return decodeURI(text.replace(/^file:\/\//i, ''));
+  try {
+    return decodeURI(text.replace(/^file:\/\//i, ''));
+  } catch (cause) {
+    throw compilationError(`invalid local file location '${text}': bad percent-encoding (${(cause as Error).message}).`, { location: text });
+  }
 }
+
+/** PATTERN is a regular expression from the client; bound its size as well as its matching time. */
+const MAX_PATTERN_LENGTH = 1000;
 
 /** Files under a stage matching a prefix and optional PATTERN, as paths relative to the stage root. */
 function matchingFiles(loc: StageLocation, pattern: string | undefined): string[] {
   if (!existsSync(loc.dir)) return [];
-  let regex: RegExp | null = null;
+  // RE2 semantics: matching time is linear in the name, so no pattern can stall the event loop.
+  let regex: RE2JS | null = null;
   if (pattern !== undefined) {
+    if (pattern.length > MAX_PATTERN_LENGTH) throw new SnowflakeSqlError('100048', '2201B', `Invalid regular expression: longer than ${MAX_PATTERN_LENGTH} characters.`, { field: 'PATTERN' });
     try {
-      regex = new RegExp(`^(?:${pattern})$`);
+      regex = RE2JS.compile(`^(?:${pattern})$`);
     } catch {
       throw new SnowflakeSqlError('100048', '2201B', `Invalid regular expression '${pattern}'.`, { pattern });
     }
@@ -163,7 +151,7 @@ function matchingFiles(loc: StageLocation, pattern: string | undefined): string[
   return walk(loc.dir)
     .map((f) => relative(loc.dir, f).split(sep).join('/'))
     .filter((r) => r.startsWith(loc.prefix))
-    .filter((r) => regex === null || regex.test(r) || regex.test(`${loc.listPrefix}${r}`))
+    .filter((r) => regex === null || regex.matches(r) || regex.matches(`${loc.listPrefix}${r}`))
     .sort();
 }
 
@@ -195,7 +183,7 @@ export async function runStageStatement(env: ExecEnv, s: Token[], sql?: string):
     const compression = (options.get('SOURCE_COMPRESSION') ?? 'AUTO_DETECT').toLowerCase();
     const known = ['auto_detect', 'gzip', 'bzip2', 'brotli', 'zstd', 'deflate', 'raw_deflate', 'none'];
     if (!known.includes(compression)) throw compilationError(`invalid SOURCE_COMPRESSION '${compression}'.`, { option: 'SOURCE_COMPRESSION' });
-    const location = join(loc.dir, loc.prefix);
+    const location = loc.target;
     mkdirSync(location, { recursive: true });
     return {
       kind: 'transfer',
@@ -243,7 +231,7 @@ export async function runStageStatement(env: ExecEnv, s: Token[], sql?: string):
     const options = optionsFrom(rest);
     const loc = resolveStage(env, source.text);
     const rows = matchingFiles(loc, options.get('PATTERN')).map((r) => {
-      const full = join(loc.dir, r);
+      const full = env.paths.inside(loc.dir, r);
       const st = statSync(full);
       const md5 = createHash('md5').update(readFileSync(full)).digest('hex');
       return [`${loc.listPrefix}${r}`, st.size, md5, st.mtime.toUTCString()];
@@ -257,7 +245,7 @@ export async function runStageStatement(env: ExecEnv, s: Token[], sql?: string):
     const loc = resolveStage(env, source.text);
     if (loc.readOnly) throw unsupported('REMOVE from a model version location');
     const files = matchingFiles(loc, options.get('PATTERN'));
-    for (const r of files) rmSync(join(loc.dir, r));
+    for (const r of files) rmSync(env.paths.inside(loc.dir, r));
     return table([['name', 'text'], ['result', 'text']], files.map((r) => [`${loc.listPrefix}${r}`, 'removed']), StatementType.SELECT);
   }
   throw unsupported(first);
@@ -276,7 +264,7 @@ function stageInfo(location: string): Record<string, unknown> {
   };
 }
 
-function createStage(env: ExecEnv, s: Token[]): StatementResult {
+async function createStage(env: ExecEnv, s: Token[]): Promise<StatementResult> {
   let k = 1;
   let replace = false;
   let temporary = false;
@@ -297,8 +285,9 @@ function createStage(env: ExecEnv, s: Token[]): StatementResult {
     throw unsupported('external stage (URL/STORAGE_INTEGRATION)');
   }
   const name = qualify(parts, env.session, 'CREATE STAGE');
+  const dir = env.paths.namedStageDir(name.database, name.schema, name.name);
+  await requireSchema(env, name);
   const existing = env.catalog.findStage(name.database, name.schema, name.name);
-  const dir = namedStageDir(env.paths, name.database, name.schema, name.name);
   if (existing) {
     if (ifNotExists) return status(`${name.name} already exists, statement succeeded.`);
     if (!replace) throw new SnowflakeSqlError('002002', '42710', `SQL compilation error:\nObject '${name.name}' already exists.`, { name: name.name });
@@ -329,7 +318,7 @@ function dropStage(env: ExecEnv, s: Token[]): StatementResult {
     throw doesNotExist('Stage', `${name.database}.${name.schema}.${name.name}`);
   }
   env.catalog.stages = env.catalog.stages.filter((st) => st !== existing);
-  rmSync(namedStageDir(env.paths, name.database, name.schema, name.name), { recursive: true, force: true });
+  rmSync(env.paths.namedStageDir(name.database, name.schema, name.name), { recursive: true, force: true });
   env.catalog.save();
   return status(`${name.name} successfully dropped.`);
 }
@@ -349,13 +338,7 @@ function showStages(env: ExecEnv): StatementResult {
 export function dropTemporaryStages(env: Pick<ExecEnv, 'catalog' | 'paths'>, keys: Iterable<string>): void {
   const drop = new Set(keys);
   for (const st of env.catalog.stages.filter((x) => x.temporary && drop.has(`${x.database}.${x.schema}.${x.name}`))) {
-    rmSync(namedStageDir(env.paths, st.database, st.schema, st.name), { recursive: true, force: true });
+    rmSync(env.paths.namedStageDir(st.database, st.schema, st.name), { recursive: true, force: true });
   }
   env.catalog.stages = env.catalog.stages.filter((x) => !(x.temporary && drop.has(`${x.database}.${x.schema}.${x.name}`)));
 }
-
-/** The absolute directory for a resolved location (for copying model packages). */
-export function locationDir(loc: StageLocation): string {
-  return resolve(loc.dir, loc.prefix);
-}
-
