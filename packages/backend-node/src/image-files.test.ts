@@ -1,11 +1,10 @@
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { writeFileAtomic } from './atomic-write.js';
 import { expandImageInputs } from './image-files.js';
-import { DEFAULT_MODEL, defaultModelDir } from './load-detector.js';
+import { DEFAULT_MODEL, defaultModelDir, findModelFiles } from './load-detector.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'dk-files-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -19,35 +18,36 @@ describe('expandImageInputs', () => {
   });
 });
 
-describe('writeFileAtomic', () => {
-  it('creates folders, replaces files, and leaves nothing behind when it fails', async () => {
-    const target = join(dir, 'out', 'deep', 'r.txt');
-    await writeFileAtomic(target, 'one');
-    await writeFileAtomic(target, 'two');
-    expect(readdirSync(join(dir, 'out', 'deep'))).toEqual(['r.txt']);
-    writeFileSync(join(dir, 'file'), 'x');
-    await expect(writeFileAtomic(join(dir, 'file', 'child.txt'), 'x')).rejects.toMatchObject({ code: 'OUTPUT_WRITE', details: { file: join(dir, 'file', 'child.txt') } });
-    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
-  });
-});
 
 describe('defaultModelDir', () => {
-  it('points at models/pcb-defects of the install, whatever the working directory; DEFECTKIT_MODEL_DIR overrides', () => {
+  it('points at the model of the installed @defectkit/model-pcb-defects, whatever the working directory; DEFECTKIT_MODEL overrides', () => {
     const cwd = process.cwd();
-    const saved = process.env.DEFECTKIT_MODEL_DIR;
+    const saved = process.env.DEFECTKIT_MODEL;
     try {
-      delete process.env.DEFECTKIT_MODEL_DIR;
-      const fromRepo = defaultModelDir();
+      delete process.env.DEFECTKIT_MODEL;
+      const shipped = defaultModelDir();
       process.chdir(dir);
-      expect(defaultModelDir()).toBe(fromRepo);
-      expect(fromRepo.endsWith(DEFAULT_MODEL)).toBe(true);
-      expect(relative(join(fromRepo, '..', '..'), fileURLToPath(new URL('../../..', import.meta.url)))).toBe('');
-      process.env.DEFECTKIT_MODEL_DIR = join(dir, 'mine');
+      expect(defaultModelDir()).toBe(shipped);
+      expect(DEFAULT_MODEL).toBe('@defectkit/model-pcb-defects');
+      expect(relative(fileURLToPath(new URL('../../model-pcb-defects/model', import.meta.url)), shipped)).toBe('');
+      expect(existsSync(join(shipped, 'model.onnx')) && existsSync(join(shipped, 'model.json'))).toBe(true);
+      process.env.DEFECTKIT_MODEL = join(dir, 'mine');
       expect(defaultModelDir()).toBe(join(dir, 'mine'));
     } finally {
       process.chdir(cwd);
-      if (saved === undefined) delete process.env.DEFECTKIT_MODEL_DIR;
-      else process.env.DEFECTKIT_MODEL_DIR = saved;
+      if (saved === undefined) delete process.env.DEFECTKIT_MODEL;
+      else process.env.DEFECTKIT_MODEL = saved;
     }
+  });
+
+  it('a missing model says how to choose one: the loadDetector argument, --model and DEFECTKIT_MODEL', () => {
+    let message = '';
+    try {
+      findModelFiles(join(dir, 'no-such-model'));
+    } catch (error) {
+      message = (error as Error).message;
+      expect((error as { code?: string }).code).toBe('MODEL_NOT_FOUND');
+    }
+    for (const way of ['loadDetector(path)', '--model', 'DEFECTKIT_MODEL']) expect(message).toContain(way);
   });
 });

@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { pcbDefectsModelDir } from '@defectkit/model-pcb-defects';
 import { parseUltralyticsMetadata, type UltralyticsMetadata } from '@defectkit/postprocess';
 import { LocalDetector, parseModelCardText, resolveModelSpec, type DetectOptions, type DeviceRequest, type ModelCard, type ModelSpecOverrides } from '@defectkit/detector';
 import { ModelLoadError } from './errors.js';
@@ -28,25 +28,21 @@ export interface ModelFiles {
   card: string | undefined;
 }
 
-/** The name of the shipped PCB model folder. */
-export const DEFAULT_MODEL = join('models', 'pcb-defects');
+/** The package that ships the default model (installed with this one). */
+export const DEFAULT_MODEL = '@defectkit/model-pcb-defects';
+
+/** How to choose a model, for errors that cannot find one. */
+export const CHOOSE_MODEL_HINT =
+  'choose a model folder (model.onnx + model.json) or .onnx file with loadDetector(path), `defectkit detect --model <path>` or the DEFECTKIT_MODEL environment variable; without one, the shipped ' +
+  `${DEFAULT_MODEL} is used`;
 
 /**
- * The shipped model folder `models/pcb-defects`, found from this package's location (the repository or
- * the install), not the working directory; `DEFECTKIT_MODEL_DIR` overrides it.
+ * The model used when none is given: `DEFECTKIT_MODEL` (a model folder or `.onnx` file) when set, else the folder
+ * of the shipped PCB model package, wherever it is installed (not relative to the working directory).
  */
 export function defaultModelDir(): string {
-  if (process.env.DEFECTKIT_MODEL_DIR) return resolve(process.env.DEFECTKIT_MODEL_DIR);
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 8; i++) {
-    const candidate = join(dir, DEFAULT_MODEL);
-    if (existsSync(candidate)) return candidate;
-    const parent = dirname(dir);
-    if (parent === dir) break;
-    dir = parent;
-  }
-  // packages/backend-node/{src,dist} → the repository root.
-  return resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', DEFAULT_MODEL);
+  const fromEnv = process.env.DEFECTKIT_MODEL;
+  return fromEnv ? resolve(fromEnv) : pcbDefectsModelDir;
 }
 
 /** Resolves a model argument (a folder with `model.onnx`, or an `.onnx` file) to its files. */
@@ -56,9 +52,9 @@ export function findModelFiles(model: string): ModelFiles {
   try {
     onnx = statSync(path).isDirectory() ? join(path, 'model.onnx') : path;
   } catch (error) {
-    throw new ModelLoadError('MODEL_NOT_FOUND', `model not found: ${model}`, { file: model }, { cause: error });
+    throw new ModelLoadError('MODEL_NOT_FOUND', `model not found: ${model}; ${CHOOSE_MODEL_HINT}`, { file: model }, { cause: error });
   }
-  if (!existsSync(onnx)) throw new ModelLoadError('MODEL_NOT_FOUND', `model not found: ${onnx} (a model folder holds model.onnx and model.json)`, { file: onnx });
+  if (!existsSync(onnx)) throw new ModelLoadError('MODEL_NOT_FOUND', `model not found: ${onnx} (a model folder holds model.onnx and model.json); ${CHOOSE_MODEL_HINT}`, { file: onnx });
   const card = join(dirname(onnx), 'model.json');
   return { onnx, card: existsSync(card) ? card : undefined };
 }
@@ -69,7 +65,8 @@ export function findModelFiles(model: string): ModelFiles {
  * ONNX metadata. Model problems (bad card, wrong output shape, class-count mismatch) are typed errors.
  *
  * @example
- * const detector = await loadDetector('models/pcb-defects', { device: 'auto', conf: 0.3 });
+ * const detector = await loadDetector(); // the shipped PCB model on the CPU
+ * const custom = await loadDetector('path/to/model-folder', { device: 'auto', conf: 0.3 });
  * const { detections } = await detector.detect('board.jpg');
  * await detector.dispose();
  */
