@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { formatJson, loadDetector } from '@defectkit/backend-node';
 import { runCli } from '@defectkit/cli';
 import { startSnowflakeLocal, type SnowflakeLocal } from '@defectkit/snowflake-local';
-import { SnowflakeSession } from '@defectkit/registry';
+import { SnowflakeSession } from '@defectkit/snowflake';
 import { fixtureModelFolder, smallDeepPcb, snowflakeHomeFor } from '../packages/registry/src/testing/snowflake-fixtures.js';
 import { deeppcbDir } from './support/paths.js';
 

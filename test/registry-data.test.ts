@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DefectKitError } from '@defectkit/core';
 import { startSnowflakeLocal, type SnowflakeLocal } from '@defectkit/snowflake-local';
-import { logDetections, logDetectionsTo, setupDefectLogTables, SnowflakeSession, uploadDataset } from '@defectkit/registry';
+import { logDetections, logDetectionsTo, setupDefectLogTables, SnowflakeSession, uploadDataset } from '@defectkit/snowflake';
 import { CuttableProxy, smallDeepPcb as makeSmallDeepPcb, smallDeepPcbIds, snowflakeHomeFor } from '../packages/registry/src/testing/snowflake-fixtures.js';
 import { deeppcbDir } from './support/paths.js';
 
@@ -71,7 +71,7 @@ describe('dataset upload and defect logs against snowflake-local', () => {
     const summary = await logDetectionsTo('snowflake:local', [{ image: 'a.jpg', detections }], { name: 'pcb-defects', version: 'local' }, { env: { SNOWFLAKE_HOME: otherHome } });
     expect(summary).toEqual({ rows: 1, table: 'ML.LOGS2.DEFECT_LOGS' });
     expect(await session.execute('SELECT BOARD_ID, DETECTED_CLASS, MODEL_NAME FROM ML.LOGS2.DEFECT_LOGS')).toEqual([{ BOARD_ID: 'a', DETECTED_CLASS: 'spur', MODEL_NAME: 'pcb-defects' }]);
-    expect((await errorOf(logDetectionsTo('local', [], { name: 'x', version: 'y' }))).code).toBe('REGISTRY_SPEC');
+    expect((await errorOf(logDetectionsTo('local', [], { name: 'x', version: 'y' }))).code).toBe('SNOWFLAKE_TARGET');
   });
 
   it('uploads images and labels, skips files already on the stage, and replaces (never duplicates) label rows', async () => {

@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DefectKitError } from '@defectkit/core';
 import { loadDetector, type NodeDetector } from '@defectkit/backend-node';
 import { startSnowflakeLocal, type SnowflakeLocal } from '@defectkit/snowflake-local';
-import { RemoteDetector, SnowflakeRegistry, SnowflakeSession, type SnowflakeRegistryOptions } from '@defectkit/registry';
+import { RemoteDetector, SnowflakeRegistry, type SnowflakeRegistryOptions } from '@defectkit/registry';
+import { SnowflakeSession } from '@defectkit/snowflake';
 import { CuttableProxy, fixtureModelFolder, snowflakeHomeFor, untrainedDetectorFolder } from '../packages/registry/src/testing/snowflake-fixtures.js';
 import { deeppcbDir, repoRoot, systemPython } from './support/paths.js';
 

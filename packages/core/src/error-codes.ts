@@ -91,10 +91,12 @@ export const ERROR_CODES = {
   SNOWFLAKE_AUTH: 'the Snowflake server refused the credentials',
   SNOWFLAKE_CONFIG: 'the Snowflake connection settings are incomplete or unreadable (names the file, key or variable)',
   SNOWFLAKE_CONNECT: 'the Snowflake server could not be reached',
+  SNOWFLAKE_IDENTIFIER: 'a database object name or stage location cannot be used in SQL (names the field)',
   SNOWFLAKE_LOCAL_CONFIG: 'snowflake-local could not start or was given a bad option',
   SNOWFLAKE_PACKAGE_REJECTED: 'the Snowflake server refused the registry package of a model version',
   SNOWFLAKE_PREDICT_OUTPUT: 'a remote PREDICT answered rows that are not the detection contract',
   SNOWFLAKE_SQL: 'a Snowflake statement failed (details carry sqlCode, sqlState and queryId)',
+  SNOWFLAKE_TARGET: 'a Snowflake target is not snowflake or snowflake:<connection>',
   SNOWFLAKE_UPLOAD: 'a file transfer to a Snowflake stage failed part-way',
 } as const satisfies Record<string, string>;
 

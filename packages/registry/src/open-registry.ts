@@ -1,3 +1,4 @@
+import { matchSnowflakeTarget } from '@defectkit/snowflake';
 import { RegistryError } from './errors.js';
 import { LocalRegistry } from './local/local-registry.js';
 import type { Registry } from './registry-types.js';
@@ -9,10 +10,9 @@ export type RegistrySpec = { kind: 'local' } | { kind: 'snowflake'; connection?:
 /** Parses `local`, `snowflake` or `snowflake:<connection name>`; throws `REGISTRY_SPEC` otherwise. */
 export function parseRegistrySpec(text: string | undefined): RegistrySpec {
   if (text === undefined || text === 'local') return { kind: 'local' };
-  if (text === 'snowflake') return { kind: 'snowflake' };
-  const match = /^snowflake:([A-Za-z0-9_.-]+)$/.exec(text);
-  if (match) return { kind: 'snowflake', connection: match[1]! };
-  throw new RegistryError('REGISTRY_SPEC', `--registry must be local, snowflake or snowflake:<connection>, got ${JSON.stringify(text)}`, { field: 'registry', value: text });
+  const target = matchSnowflakeTarget(text);
+  if (target !== null) return { kind: 'snowflake', ...target };
+  throw new RegistryError('REGISTRY_SPEC', `a registry must be local, snowflake or snowflake:<connection>, got ${JSON.stringify(text)}`, { field: 'registry', value: text });
 }
 
 /** Options of {@link openRegistry}. */

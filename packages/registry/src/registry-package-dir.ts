@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { emitRegistryPackage, registryPackageModelPath } from '@defectkit/notebooks';
 import { RegistryError } from './errors.js';
-import { digestFile, type FileDigest } from './local/content-hash.js';
+import { digestFile, type FileDigest } from './content-hash.js';
 import type { ModelCardSummary } from './model-source.js';
 
 /** A registry package written to a temporary folder. */

@@ -150,7 +150,7 @@ export function registerDetect(program: Command): void {
       } else log(`results: ${flags.out}/`);
       if (flags.saveAnnotated) log(`annotated images: ${flags.saveAnnotated}/`);
       if (flags.log !== undefined) {
-        const { logDetectionsTo } = await import('@defectkit/registry');
+        const { logDetectionsTo } = await import('@defectkit/snowflake');
         const logged = await logDetectionsTo(flags.log, results, { name: detector.spec.name, version: 'local' }, { warn: (message) => log(`warning: ${message}`) });
         log(`logged ${logged.rows} detections to ${logged.table}`);
       }

@@ -6,7 +6,7 @@ interface ConnectionFlags {
 }
 
 async function connect(flags: ConnectionFlags) {
-  const { SnowflakeSession } = await import('@defectkit/registry');
+  const { SnowflakeSession } = await import('@defectkit/snowflake');
   return SnowflakeSession.connect({
     ...(flags.connection === undefined ? {} : { connection: flags.connection }),
     warn: (message) => process.stderr.write(`defectkit: warning: ${message}\n`),
@@ -32,7 +32,7 @@ export function registerSnowflake(program: Command): void {
     .option('--schema <SCHEMA>', 'the schema (default: the connection schema)')
     .option('--json', 'print JSON')
     .action(async (flags: ConnectionFlags & { database?: string; schema?: string }) => {
-      const { SnowflakeError, setupDefectLogTables } = await import('@defectkit/registry');
+      const { SnowflakeError, setupDefectLogTables } = await import('@defectkit/snowflake');
       const session = await connect(flags);
       try {
         const database = flags.database ?? session.settings.values.database;
@@ -59,7 +59,7 @@ export function registerSnowflake(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (dir: string, flags: ConnectionFlags & { format: string; stage: string; table: string }) => {
       const { parseDatasetFormat } = await import('@defectkit/annotations');
-      const { uploadDataset } = await import('@defectkit/registry');
+      const { uploadDataset } = await import('@defectkit/snowflake');
       const format = parseDatasetFormat(flags.format);
       const session = await connect(flags);
       const tty = process.stderr.isTTY === true;

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { DefectKitError } from '@defectkit/core';
-import { digestFile } from './content-hash.js';
+import { digestFile } from '../content-hash.js';
 import { LocalRegistry } from './local-registry.js';
 import { sampleCard, writeModelFolder } from './testing/model-folder.js';
 

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { copyFile, mkdir, readdir, readFile, rename, rm, rmdir, stat } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, rename, rm, rmdir } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { RegistryError } from '../errors.js';
-import { canonicalIdentifier } from '../identifiers.js';
+import { assertEmptyOrAbsent } from '../export-target.js';
+import { canonicalName } from '../registry-names.js';
 import { modelFiles, readModelSource, resolveClasses } from '../model-source.js';
 import type {
   LogModelOptions,
@@ -19,7 +20,7 @@ import type {
 import { loadDetectorFromFolder } from '../load-detector.js';
 import { nextVersionName, resolveBuiltinAlias } from '../version-names.js';
 import { writeJsonAtomic } from './atomic-write.js';
-import { digestFile, type FileDigest } from './content-hash.js';
+import { digestFile, type FileDigest } from '../content-hash.js';
 import { withFileLock } from './file-lock.js';
 
 /** The default registry folder: `~/.defectkit/registry`. */
@@ -135,8 +136,8 @@ export class LocalRegistry implements Registry {
   }
 
   async logModel(source: string, options: LogModelOptions): Promise<RegistryModelVersion> {
-    const name = canonicalIdentifier(options.name, 'name');
-    const requested = options.version === undefined ? undefined : canonicalIdentifier(options.version, 'version');
+    const name = canonicalName(options.name, 'name');
+    const requested = options.version === undefined ? undefined : canonicalName(options.version, 'version');
     const card = await readModelSource(source);
     const classes = resolveClasses(card, options.classes, join(source, 'model.json'));
     await mkdir(this.dir, { recursive: true });
@@ -202,7 +203,7 @@ export class LocalRegistry implements Registry {
   }
 
   async model(name: string): Promise<RegistryModel> {
-    const canonical = canonicalIdentifier(name, 'name');
+    const canonical = canonicalName(name, 'name');
     if (!(await this.readModel(canonical))) {
       throw new RegistryError('REGISTRY_MODEL_NOT_FOUND', `model ${canonical} is not in the registry at ${this.dir}`, { model: canonical, registry: this.dir });
     }
@@ -239,7 +240,7 @@ class LocalModel implements RegistryModel {
   /** Resolves a version name or alias to the stored version name. */
   private async resolve(nameOrAlias: string): Promise<string> {
     const record = await this.record();
-    const wanted = canonicalIdentifier(nameOrAlias, 'version');
+    const wanted = canonicalName(nameOrAlias, 'version');
     const builtin = resolveBuiltinAlias(wanted, record.versions, record.default);
     if (builtin !== undefined) {
       if (builtin !== null) return builtin;
@@ -354,7 +355,7 @@ class LocalModelVersion implements RegistryModelVersion {
   }
 
   async setAlias(alias: string): Promise<void> {
-    const canonical = canonicalIdentifier(alias, 'alias');
+    const canonical = canonicalName(alias, 'alias');
     if (resolveBuiltinAlias(canonical, [], null) !== undefined) {
       throw new RegistryError('REGISTRY_IDENTIFIER', `alias ${canonical} is reserved`, { field: 'alias', value: alias });
     }
@@ -379,7 +380,7 @@ class LocalModelVersion implements RegistryModelVersion {
   }
 
   async unsetAlias(alias: string): Promise<void> {
-    const canonical = canonicalIdentifier(alias, 'alias');
+    const canonical = canonicalName(alias, 'alias');
     await this.update((record) => {
       if (!record.aliases.includes(canonical)) {
         throw new RegistryError('REGISTRY_VERSION_NOT_FOUND', `version ${this.name} of ${this.modelName} has no alias ${canonical}`, { model: this.modelName, alias: canonical });
@@ -447,14 +448,5 @@ class LocalModelVersion implements RegistryModelVersion {
   async detector(options: VersionDetectorOptions = {}): Promise<RegistryDetector> {
     const dir = await this.verify();
     return loadDetectorFromFolder(dir, options);
-  }
-}
-
-/** Throws `REGISTRY_EXPORT_TARGET` unless `dir` is absent or an empty folder. */
-export async function assertEmptyOrAbsent(dir: string): Promise<void> {
-  const info = await stat(dir).catch(() => null);
-  if (!info) return;
-  if (!info.isDirectory() || (await readdir(dir)).length > 0) {
-    throw new RegistryError('REGISTRY_EXPORT_TARGET', `${dir}: the export target must be an empty folder or not exist`, { file: dir });
   }
 }

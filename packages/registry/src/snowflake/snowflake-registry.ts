@@ -2,20 +2,19 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join, posix, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { DefectKitError } from '@defectkit/core';
-import { RegistryError, SnowflakeError, UploadError } from '../errors.js';
-import { canonicalIdentifier, quoteIdentifier } from '../identifiers.js';
-import { digestFile, type FileDigest } from '../local/content-hash.js';
-import { assertEmptyOrAbsent } from '../local/local-registry.js';
+import { fileUrlSql, quoteIdentifier, SnowflakeError, SnowflakeSession, UploadError, type Row, type SnowflakeSessionOptions } from '@defectkit/snowflake';
+import { digestFile, type FileDigest } from '../content-hash.js';
+import { RegistryError } from '../errors.js';
+import { assertEmptyOrAbsent } from '../export-target.js';
 import { loadDetectorFromFolder } from '../load-detector.js';
 import { readModelSource, resolveClasses } from '../model-source.js';
 import { writeRegistryPackage } from '../registry-package-dir.js';
 import type { LogModelOptions, Metrics, ModelInfo, Registry, RegistryDetector, RegistryModel, RegistryModelVersion, VersionDetectorOptions, VersionInfo } from '../registry-types.js';
+import { canonicalName } from '../registry-names.js';
 import { nextVersionName, resolveBuiltinAlias } from '../version-names.js';
 import { dollarQuoted, dollarQuotedJson } from './dollar-quote.js';
 import { RemoteDetector, type RemoteDetectorOptions } from './remote-detector.js';
-import { SnowflakeSession, type Row, type SnowflakeSessionOptions } from './snowflake-session.js';
 
 /** Options of {@link SnowflakeRegistry.connect}. */
 export interface SnowflakeRegistryOptions extends SnowflakeSessionOptions {
@@ -151,8 +150,8 @@ export class SnowflakeRegistry implements Registry {
   }
 
   async logModel(source: string, options: LogModelOptions): Promise<RegistryModelVersion> {
-    const name = canonicalIdentifier(options.name, 'name');
-    const requested = options.version === undefined ? undefined : canonicalIdentifier(options.version, 'version');
+    const name = canonicalName(options.name, 'name');
+    const requested = options.version === undefined ? undefined : canonicalName(options.version, 'version');
     if (options.comment !== undefined) dollarQuoted(options.comment, 'comment'); // refuse before uploading anything
     const card = await readModelSource(source);
     const classes = resolveClasses(card, options.classes, join(source, 'model.json'));
@@ -216,7 +215,7 @@ export class SnowflakeRegistry implements Registry {
       for (const file of files) {
         const folder = posix.dirname(file);
         const to = folder === '.' ? `${target}/` : `${target}/${folder}/`;
-        await this.session.execute(`PUT ${fileUrl(join(dir, file))} ${to} AUTO_COMPRESS = FALSE OVERWRITE = TRUE`);
+        await this.session.execute(`PUT ${fileUrlSql(join(dir, file))} ${to} AUTO_COMPRESS = FALSE OVERWRITE = TRUE`);
         uploaded.push(file);
       }
     } catch (error) {
@@ -245,7 +244,7 @@ export class SnowflakeRegistry implements Registry {
   }
 
   async model(name: string): Promise<RegistryModel> {
-    const canonical = canonicalIdentifier(name, 'name');
+    const canonical = canonicalName(name, 'name');
     if (!(await this.modelNames()).includes(canonical)) {
       throw new RegistryError('REGISTRY_MODEL_NOT_FOUND', `model ${canonical} is not in ${this.schemaSql}`, { model: canonical, schema: this.schemaSql });
     }
@@ -255,13 +254,6 @@ export class SnowflakeRegistry implements Registry {
   async close(): Promise<void> {
     await this.session.close();
   }
-}
-
-/** `'file:///abs/path'` for a PUT / GET; refuses paths the statement could not quote. */
-function fileUrl(path: string): string {
-  const url = pathToFileURL(resolve(path)).href;
-  if (url.includes("'")) throw new RegistryError('REGISTRY_IDENTIFIER', `${path}: a path with a quote cannot be transferred`, { file: path });
-  return `'${url}'`;
 }
 
 class SnowflakeModel implements RegistryModel {
@@ -281,7 +273,7 @@ class SnowflakeModel implements RegistryModel {
 
   /** @internal */
   async resolve(nameOrAlias: string): Promise<VersionRow> {
-    const wanted = canonicalIdentifier(nameOrAlias, 'version');
+    const wanted = canonicalName(nameOrAlias, 'version');
     const rows = await this.registry.versionRows(this.name);
     const builtin = resolveBuiltinAlias(wanted, rows.map((row) => row.name), rows.find((row) => row.isDefault)?.name ?? null);
     const target = builtin === undefined ? wanted : builtin;
@@ -373,13 +365,13 @@ class SnowflakeModelVersion implements RegistryModelVersion {
   }
 
   async setAlias(alias: string): Promise<void> {
-    const canonical = canonicalIdentifier(alias, 'alias');
+    const canonical = canonicalName(alias, 'alias');
     if (resolveBuiltinAlias(canonical, [], null) !== undefined) throw new RegistryError('REGISTRY_IDENTIFIER', `alias ${canonical} is reserved`, { field: 'alias', value: alias });
     await this.registry.session.execute(`${this.prefix} VERSION ${quoteIdentifier(this.name, 'version')} SET ALIAS = ${quoteIdentifier(canonical, 'alias')}`);
   }
 
   async unsetAlias(alias: string): Promise<void> {
-    const canonical = canonicalIdentifier(alias, 'alias');
+    const canonical = canonicalName(alias, 'alias');
     if (!(await this.row()).aliases.includes(canonical)) {
       throw new RegistryError('REGISTRY_VERSION_NOT_FOUND', `version ${this.name} of ${this.modelName} has no alias ${canonical}`, { model: this.modelName, alias: canonical });
     }
@@ -408,7 +400,7 @@ class SnowflakeModelVersion implements RegistryModelVersion {
     await mkdir(temporary, { recursive: true });
     try {
       for (const [path, expected] of Object.entries(files)) {
-        await this.registry.session.execute(`GET ${pkg}/${path} ${fileUrl(temporary)}`);
+        await this.registry.session.execute(`GET ${pkg}/${path} ${fileUrlSql(temporary)}`);
         const local = join(temporary, basename(path));
         const actual = await digestFile(local).catch(() => null);
         if (!actual || actual.sha256 !== expected.sha256) {

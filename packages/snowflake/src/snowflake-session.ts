@@ -1,4 +1,4 @@
-import { SnowflakeError } from '../errors.js';
+import { SnowflakeError } from './errors.js';
 import { describeConnection, resolveConnection, secretValues, toSdkOptions, type ConnectionSettings, type ResolveConnectionOptions } from './connection-config.js';
 
 /** A value bound to a `?` placeholder. */

@@ -2,10 +2,10 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { isAbsolute, join, posix, relative, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { DatasetFormat } from '@defectkit/annotations';
-import { RegistryError, UploadError } from '../errors.js';
-import { parseStageLocation, quoteQualifiedName, stageLocationSql } from '../identifiers.js';
+import { SnowflakeError, UploadError } from './errors.js';
+import { fileUrlSql } from './file-url.js';
+import { parseStageLocation, quoteQualifiedName, stageLocationSql } from './identifiers.js';
 import type { BindValue, SnowflakeSession } from './snowflake-session.js';
 
 /** Progress of {@link uploadDataset}. */
@@ -74,7 +74,7 @@ export async function uploadDataset(session: SnowflakeSession, options: UploadDa
       const local = isAbsolute(path) ? path : resolve(root, path);
       const rel = relative(root, local).split(/[\\/]/).join('/');
       if (rel.startsWith('..') || !/^[A-Za-z0-9_.\-/]+$/.test(rel)) {
-        throw new RegistryError('REGISTRY_IDENTIFIER', `${local}: only files inside the dataset folder with names of letters, digits, _ . - can be staged`, { file: local });
+        throw new SnowflakeError('SNOWFLAKE_IDENTIFIER', `${local}: only files inside the dataset folder with names of letters, digits, _ . - can be staged`, { file: local });
       }
       files.set(rel, local);
     }
@@ -101,7 +101,7 @@ export async function uploadDataset(session: SnowflakeSession, options: UploadDa
       const folder = posix.dirname(rel);
       const target = stageLocationSql(location, folder === '.' ? '' : folder);
       try {
-        await session.execute(`PUT '${pathToFileURL(local).href}' ${target}/ AUTO_COMPRESS = FALSE OVERWRITE = TRUE`);
+        await session.execute(`PUT ${fileUrlSql(local)} ${target}/ AUTO_COMPRESS = FALSE OVERWRITE = TRUE`);
       } catch (error) {
         throw new UploadError('SNOWFLAKE_UPLOAD', `upload stopped at ${rel} (${done} of ${files.size} files done); run the same command again to resume`, {
           file: rel,

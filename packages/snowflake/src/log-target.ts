@@ -1,8 +1,8 @@
-import { RegistryError, SnowflakeError } from '../errors.js';
-import { parseRegistrySpec } from '../open-registry.js';
 import type { ResolveConnectionOptions } from './connection-config.js';
 import { logDetections, setupDefectLogTables, type ImageDetectionsRecord } from './defect-logs.js';
+import { SnowflakeError } from './errors.js';
 import { SnowflakeSession } from './snowflake-session.js';
+import { parseSnowflakeTarget } from './snowflake-target.js';
 
 /** What {@link logDetectionsTo} wrote. */
 export interface LogTargetSummary {
@@ -26,10 +26,7 @@ export async function logDetectionsTo(
   model: { name: string; version: string },
   options: Pick<ResolveConnectionOptions, 'env' | 'warn'> = {},
 ): Promise<LogTargetSummary> {
-  const spec = parseRegistrySpec(target);
-  if (spec.kind !== 'snowflake') {
-    throw new RegistryError('REGISTRY_SPEC', `--log must be snowflake or snowflake:<connection>, got ${JSON.stringify(target)}`, { field: 'log', value: target });
-  }
+  const spec = parseSnowflakeTarget(target, 'log target');
   const session = await SnowflakeSession.connect({ ...options, ...(spec.connection === undefined ? {} : { connection: spec.connection }) });
   try {
     const { database, schema } = session.settings.values;

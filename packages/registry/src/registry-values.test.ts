@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DefectKitError } from '@defectkit/core';
-import { canonicalIdentifier, parseStageLocation, quoteQualifiedName, stageLocationSql } from './identifiers.js';
 import { parseRegistrySpec } from './open-registry.js';
+import { canonicalName } from './registry-names.js';
 import { dollarQuoted, dollarQuotedJson } from './snowflake/dollar-quote.js';
 import { mapPredictObject } from './snowflake/remote-detector.js';
 import { nextVersionName } from './version-names.js';
@@ -16,20 +16,10 @@ function codeOf(action: () => unknown): string {
   return 'none';
 }
 
-describe('identifiers and SQL values', () => {
-  it('accepts Snowflake unquoted identifiers only, canonical upper case, and quotes every part', () => {
-    expect(canonicalIdentifier('pcb_Defects$2', 'name')).toBe('PCB_DEFECTS$2');
-    for (const bad of ['a-b', '"x"', 'a.b', '1a', '', 'x y', 'é']) expect(codeOf(() => canonicalIdentifier(bad, 'name'))).toBe('REGISTRY_IDENTIFIER');
-    expect(quoteQualifiedName('ml.pcb.labels', 'table')).toBe('"ML"."PCB"."LABELS"');
-    expect(codeOf(() => quoteQualifiedName('a.b.c.d', 'table'))).toBe('REGISTRY_IDENTIFIER');
-  });
-
-  it('parses stage locations and refuses paths that could escape or inject', () => {
-    const location = parseStageLocation('@ml.pcb.images/deeppcb/train/');
-    expect(location).toEqual({ stage: '"ML"."PCB"."IMAGES"', path: 'deeppcb/train' });
-    expect(stageLocationSql(location, 'group1')).toBe('@"ML"."PCB"."IMAGES"/deeppcb/train/group1');
-    expect(stageLocationSql(parseStageLocation('@S'))).toBe('@"S"');
-    for (const bad of ['ML.PCB.IMAGES', "@S/it's", '@S/../x', '@S/a b', '@"S"']) expect(codeOf(() => parseStageLocation(bad))).toBe('REGISTRY_IDENTIFIER');
+describe('registry names and values', () => {
+  it('accepts Snowflake unquoted identifiers only as names, canonical upper case', () => {
+    expect(canonicalName('pcb_Defects$2', 'name')).toBe('PCB_DEFECTS$2');
+    for (const bad of ['a-b', '"x"', 'a.b', '1a', '', 'x y', 'é', '..', 'a/b', undefined, 7]) expect(codeOf(() => canonicalName(bad, 'name'))).toBe('REGISTRY_IDENTIFIER');
   });
 
   it('dollar-quotes comments it cannot be escaped from, and JSON without any $', () => {
@@ -43,7 +33,7 @@ describe('identifiers and SQL values', () => {
     expect(JSON.parse(inner)).toEqual(value);
   });
 
-  it('parses --registry values', () => {
+  it('parses registry specs', () => {
     expect(parseRegistrySpec(undefined)).toEqual({ kind: 'local' });
     expect(parseRegistrySpec('snowflake')).toEqual({ kind: 'snowflake' });
     expect(parseRegistrySpec('snowflake:prod-1')).toEqual({ kind: 'snowflake', connection: 'prod-1' });

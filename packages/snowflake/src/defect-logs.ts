@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { basename, extname } from 'node:path';
 import type { Detection } from '@defectkit/core';
-import { quoteIdentifier } from '../identifiers.js';
+import { quoteIdentifier } from './identifiers.js';
 import type { BindValue, SnowflakeSession } from './snowflake-session.js';
 
 /** Where the defect-log tables live. */

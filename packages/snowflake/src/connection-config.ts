@@ -2,7 +2,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
-import { SnowflakeError } from '../errors.js';
+import { SnowflakeError } from './errors.js';
 
 /** The connection keys DefectKit understands, spelled as in `connections.toml` (the snow CLI / Python connector names). */
 export const connectionKeys = [

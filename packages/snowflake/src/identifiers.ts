@@ -1,20 +1,25 @@
-import { RegistryError } from './errors.js';
+import { SnowflakeError } from './errors.js';
 
-// Snowflake's unquoted-identifier rule; we accept only these so a name means the same thing in both registries
-// and can always be quoted safely (no quote character can reach SQL).
+// Snowflake's unquoted-identifier rule. We accept only these, so a name can always be quoted safely (no quote
+// character can reach SQL) and means the same thing quoted or not.
 const identifierPattern = /^[A-Za-z_][A-Za-z0-9_$]{0,254}$/;
 
+/** Whether `value` is a Snowflake unquoted identifier (a letter or _ then letters, digits, _ or $; at most 255 characters). */
+export function isIdentifier(value: unknown): value is string {
+  return typeof value === 'string' && identifierPattern.test(value);
+}
+
 /**
- * Validates a model name, version name, alias or object name and returns its canonical form (upper case, as
- * Snowflake stores an unquoted identifier). Throws `REGISTRY_IDENTIFIER` naming the field otherwise.
+ * Validates a database, schema, stage, table or other object name and returns its canonical form (upper case,
+ * as Snowflake stores an unquoted identifier). Throws `SNOWFLAKE_IDENTIFIER` naming the field otherwise.
  *
  * @example
  * canonicalIdentifier('pcb_defects', 'name'); // 'PCB_DEFECTS'
  */
 export function canonicalIdentifier(value: unknown, field: string): string {
-  if (typeof value !== 'string' || !identifierPattern.test(value)) {
-    throw new RegistryError(
-      'REGISTRY_IDENTIFIER',
+  if (!isIdentifier(value)) {
+    throw new SnowflakeError(
+      'SNOWFLAKE_IDENTIFIER',
       `${field} must be an identifier (a letter or _ then letters, digits, _ or $; at most 255 characters), got ${JSON.stringify(value)}`,
       { field, value },
     );
@@ -31,7 +36,7 @@ export function quoteIdentifier(value: string, field: string): string {
 export function quoteQualifiedName(value: string, field: string): string {
   const parts = value.split('.');
   if (parts.length > 3) {
-    throw new RegistryError('REGISTRY_IDENTIFIER', `${field} has more than three parts: ${JSON.stringify(value)}`, { field, value });
+    throw new SnowflakeError('SNOWFLAKE_IDENTIFIER', `${field} has more than three parts: ${JSON.stringify(value)}`, { field, value });
   }
   return parts.map((part) => quoteIdentifier(part, field)).join('.');
 }
@@ -50,11 +55,11 @@ const stagePathPattern = /^[A-Za-z0-9_.\-/]*$/;
 export function parseStageLocation(value: string, field = 'stage'): StageLocation {
   const match = /^@([^/]+)(?:\/(.*))?$/.exec(value);
   if (!match) {
-    throw new RegistryError('REGISTRY_IDENTIFIER', `${field} must look like @DB.SCHEMA.STAGE[/path], got ${JSON.stringify(value)}`, { field, value });
+    throw new SnowflakeError('SNOWFLAKE_IDENTIFIER', `${field} must look like @DB.SCHEMA.STAGE[/path], got ${JSON.stringify(value)}`, { field, value });
   }
   const path = (match[2] ?? '').replace(/^\/+|\/+$/g, '');
   if (!stagePathPattern.test(path) || path.split('/').some((part) => part === '..' || part === '.')) {
-    throw new RegistryError('REGISTRY_IDENTIFIER', `${field} path may hold only letters, digits, _ . - /: ${JSON.stringify(value)}`, { field, value });
+    throw new SnowflakeError('SNOWFLAKE_IDENTIFIER', `${field} path may hold only letters, digits, _ . - /: ${JSON.stringify(value)}`, { field, value });
   }
   return { stage: quoteQualifiedName(match[1]!, field), path };
 }

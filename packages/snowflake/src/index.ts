@@ -1,0 +1,27 @@
+export { SnowflakeError, UploadError } from './errors.js';
+export {
+  canonicalIdentifier,
+  isIdentifier,
+  parseStageLocation,
+  quoteIdentifier,
+  quoteQualifiedName,
+  stageLocationSql,
+  type StageLocation,
+} from './identifiers.js';
+export {
+  connectionKeys,
+  describeConnection,
+  resolveConnection,
+  snowflakeHome,
+  toSdkOptions,
+  type ConnectionKey,
+  type ConnectionOverrides,
+  type ConnectionSettings,
+  type ResolveConnectionOptions,
+} from './connection-config.js';
+export { SnowflakeSession, type BindValue, type Row, type SnowflakeSessionOptions } from './snowflake-session.js';
+export { matchSnowflakeTarget, parseSnowflakeTarget, type SnowflakeTarget } from './snowflake-target.js';
+export { fileUrlSql } from './file-url.js';
+export { defectLogTablesSql, logDetections, setupDefectLogTables, type ImageDetectionsRecord, type LogDetectionsOptions, type LogTablesLocation } from './defect-logs.js';
+export { logDetectionsTo, type LogTargetSummary } from './log-target.js';
+export { uploadDataset, type UploadDatasetOptions, type UploadProgress, type UploadSummary } from './upload-dataset.js';
