@@ -3,6 +3,7 @@ export { elementCount, toFloat32, type Tensor, type TensorType } from './tensor.
 export { BackendError, ModelCardError, ModelSpecError } from './errors.js';
 export {
   MODEL_CARD_FORMAT,
+  MODEL_CARD_FORMATS,
   OUTPUT_LAYOUTS,
   parseModelCard,
   parseModelCardText,

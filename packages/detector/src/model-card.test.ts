@@ -58,6 +58,18 @@ describe('parseModelCard', () => {
     expect(error).toEqual({ code: 'MODEL_CARD_INVALID', field });
   });
 
+  it.each([
+    [undefined, /m\/model\.json: field "format" is missing/],
+    ['defectkit.model-card/v2', /m\/model\.json: field "format" is version 2 of the model card; this DefectKit reads defectkit\.model-card\/v1/],
+    ['yolo', /m\/model\.json: field "format" must be "defectkit\.model-card\/v1" \(got "yolo"\)/],
+  ])('tells a missing, newer or foreign format apart (%s)', (format, message) => {
+    const card = sampleCard() as Record<string, unknown>;
+    if (format === undefined) delete card.format;
+    else card.format = format;
+    expect(() => parseModelCard(card, 'm/model.json')).toThrow(message);
+    expect(codeAndField(() => parseModelCard(card, 'm/model.json'))).toEqual({ code: 'MODEL_CARD_INVALID', field: 'format' });
+  });
+
   it('reports invalid JSON with the file name', () => {
     expect(() => parseModelCardText('{"format":', 'models/x/model.json')).toThrow(/models\/x\/model\.json: not valid JSON/);
   });

@@ -4,8 +4,13 @@ import { ModelCardError } from './errors.js';
 /** The output layouts a model card may name: the `@defectkit/postprocess` list, so decoders and cards agree. */
 export { OUTPUT_LAYOUTS, type OutputLayout };
 
-/** The format tag of version 1 of the model card. */
+/** The format tag of the model card version this DefectKit writes (and reads): version 1. */
 export const MODEL_CARD_FORMAT = 'defectkit.model-card/v1';
+
+/** Every card format this parser reads, oldest first; a newer card is refused with a message saying so. */
+export const MODEL_CARD_FORMATS: readonly string[] = [MODEL_CARD_FORMAT];
+
+const FORMAT_PATTERN = /^defectkit\.model-card\/v(\d+)$/;
 
 /** How images are fed to the network. */
 export interface ModelInputSpec {
@@ -99,7 +104,17 @@ class CardReader {
   }
 }
 
+/** The card's schema version: missing, another schema, or a version this parser does not read are told apart. */
+function checkFormat(r: CardReader, format: unknown): void {
+  if (typeof format === 'string' && MODEL_CARD_FORMATS.includes(format)) return;
+  if (format === undefined) r.fail('format', `is missing (a DefectKit model card starts with "format": "${MODEL_CARD_FORMAT}")`);
+  const version = typeof format === 'string' ? FORMAT_PATTERN.exec(format)?.[1] : undefined;
+  if (version !== undefined) r.fail('format', `is version ${version} of the model card; this DefectKit reads ${MODEL_CARD_FORMATS.join(', ')} (a newer DefectKit wrote it)`);
+  r.fail('format', `must be "${MODEL_CARD_FORMAT}" (got ${JSON.stringify(format)})`);
+}
+
 /**
+ * The one model-card parser of DefectKit (detector, registry, notebooks and CLI all call it).
  * Validates a parsed `model.json` against the `defectkit.model-card/v1` contract. Every problem is a
  * {@link ModelCardError} (code `MODEL_CARD_INVALID`) naming `source` and the field.
  *
@@ -112,7 +127,7 @@ class CardReader {
 export function parseModelCard(value: unknown, source = 'model.json'): ModelCard {
   const r: CardReader = new CardReader(source);
   const root = r.object(value, '(root)');
-  if (root.format !== MODEL_CARD_FORMAT) r.fail('format', `must be "${MODEL_CARD_FORMAT}" (got ${JSON.stringify(root.format)})`);
+  checkFormat(r, root.format);
   const name = r.string(root.name, 'name');
   const task = r.oneOf(root.task, 'task', ['detect', 'classify'] as const);
   const rawClasses = root.classes;

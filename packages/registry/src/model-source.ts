@@ -1,15 +1,18 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { parseModelCardText, type ModelCard } from '@defectkit/detector';
 import { RegistryError } from './errors.js';
 
 /** The files a model folder must hold: the network and its model card. */
 export const modelFiles = ['model.onnx', 'model.json'] as const;
 
-/** The part of a `defectkit.model-card/v1` card the registry reads (the detector reads the rest). */
+/** What the registry reads from a model card (parsed by `parseModelCardText` of `@defectkit/detector`). */
 export interface ModelCardSummary {
-  /** The whole parsed card. */
+  /** The card's JSON object as written (stored unchanged). */
   card: Record<string, unknown>;
-  /** The card's `name`, if any. */
+  /** The card as the one parser of `@defectkit/detector` reads it. */
+  model: ModelCard;
+  /** The card's `name`. */
   name: string | null;
   /** The class names. */
   classes: string[];
@@ -17,7 +20,7 @@ export interface ModelCardSummary {
   metrics: Record<string, unknown>;
 }
 
-/** Reads and checks a model folder; throws `REGISTRY_MODEL_SOURCE` naming the missing file or bad field. */
+/** Reads and checks a model folder: `REGISTRY_MODEL_SOURCE` names a missing file, `MODEL_CARD_INVALID` a bad card field. */
 export async function readModelSource(dir: string): Promise<ModelCardSummary> {
   for (const file of modelFiles) {
     const path = join(dir, file);
@@ -30,32 +33,13 @@ export async function readModelSource(dir: string): Promise<ModelCardSummary> {
   return parseModelCard(await readFile(cardPath, 'utf8'), cardPath);
 }
 
-/** Parses a model card's text; `file` is named in errors. */
+/**
+ * Parses a model card's text with the one parser of `@defectkit/detector` (`MODEL_CARD_INVALID` naming the file
+ * and the field); `card` keeps the JSON object as written, for storing it unchanged.
+ */
 export function parseModelCard(text: string, file: string): ModelCardSummary {
-  let card: unknown;
-  try {
-    card = JSON.parse(text);
-  } catch (error) {
-    throw new RegistryError('REGISTRY_MODEL_SOURCE', `${file}: not valid JSON (${(error as Error).message})`, { file }, { cause: error });
-  }
-  if (typeof card !== 'object' || card === null || Array.isArray(card)) {
-    throw new RegistryError('REGISTRY_MODEL_SOURCE', `${file}: a model card is a JSON object`, { file });
-  }
-  const record = card as Record<string, unknown>;
-  if (record.format !== 'defectkit.model-card/v1') {
-    throw new RegistryError('REGISTRY_MODEL_SOURCE', `${file}: field "format" must be "defectkit.model-card/v1", got ${JSON.stringify(record.format)}`, { file, field: 'format' });
-  }
-  const classes = record.classes;
-  if (!Array.isArray(classes) || classes.length === 0 || !classes.every((name) => typeof name === 'string')) {
-    throw new RegistryError('REGISTRY_MODEL_SOURCE', `${file}: field "classes" must be a non-empty array of strings`, { file, field: 'classes' });
-  }
-  const metrics = record.metrics;
-  return {
-    card: record,
-    name: typeof record.name === 'string' ? record.name : null,
-    classes: classes as string[],
-    metrics: typeof metrics === 'object' && metrics !== null && !Array.isArray(metrics) ? (metrics as Record<string, unknown>) : {},
-  };
+  const model = parseModelCardText(text, file);
+  return { card: JSON.parse(text) as Record<string, unknown>, model, name: model.name, classes: model.classes, metrics: model.metrics ?? {} };
 }
 
 /** Checks user-given class names against the card's; throws `REGISTRY_MODEL_SOURCE` on a count mismatch. */
