@@ -7,7 +7,8 @@ import { readFile } from 'node:fs/promises';
 import { cpus, hostname, loadavg } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { cudaMissingReason, defaultModelDir, expandImageInputs, loadDetector, writeFileAtomic, type NodeDetector } from '@defectkit/backend-node';
+import { cudaMissingReason, defaultModelDir, expandImageInputs, loadDetector, type NodeDetector } from '@defectkit/backend-node';
+import { writeFileAtomic } from '@defectkit/core/node';
 import type { DefectKitError } from '@defectkit/core';
 import type { DetectionTimings } from '@defectkit/detector';
 

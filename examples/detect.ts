@@ -1,7 +1,8 @@
 // Detect defects in one board image with the shipped PCB model and save an annotated copy beside it:
 //   npx tsx examples/detect.ts <image> [model folder]
 import { dirname, join } from 'node:path';
-import { defaultModelDir, imageStem, loadDetector, writeAnnotatedImage } from '@defectkit/backend-node';
+import { defaultModelDir, loadDetector, writeAnnotatedImage } from '@defectkit/backend-node';
+import { imageStem } from '@defectkit/postprocess';
 
 const [image, model = defaultModelDir()] = process.argv.slice(2);
 if (!image) {

@@ -1,5 +1,5 @@
 // `defectkit convert` and `defectkit dataset` end to end, in process (the same runCli the binary calls).
-import { access, readFile, readdir } from 'node:fs/promises';
+import { access, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { cli } from './support/run-cli.js';
@@ -29,12 +29,15 @@ describe('defectkit convert', () => {
     const dir = await tempFolder();
     await writeDeepPcbFixture(join(dir, 'in'), labels);
     const base = ['convert', '--from', 'deeppcb', '--to', 'yolo', '--input', join(dir, 'in')];
-    expect((await cli(...base, '--output', join(dir, 'in'))).stderr).toContain('OUTPUT_EXISTS');
+    await mkdir(join(dir, 'taken'));
+    await writeFile(join(dir, 'taken', 'keep.txt'), 'keep');
+    expect((await cli(...base, '--output', join(dir, 'taken'))).stderr).toContain('OUTPUT_EXISTS');
+    expect(await readFile(join(dir, 'taken', 'keep.txt'), 'utf8')).toBe('keep');
     const bad = await cli(...base, '--output', join(dir, 'o1'), '--split', 'train=0.5,val=0.2');
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('SPLIT_SPEC');
     expect((await cli('convert', '--from', 'pascal', '--to', 'yolo', '--input', 'x', '--output', 'y')).stderr).toContain('UNKNOWN_FORMAT');
-    expect((await readdir(dir)).sort()).toEqual(['in']);
+    expect((await readdir(dir)).sort()).toEqual(['in', 'taken']);
   });
 
   it('refuses invalid data with a written report, and --skip-invalid converts and counts the dropped boxes', async () => {

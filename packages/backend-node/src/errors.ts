@@ -7,11 +7,11 @@ import { DefectKitError } from '@defectkit/core';
  */
 export class ImageError extends DefectKitError {}
 
+/** A line of an image list (`--from-list`) names a file that does not exist or is not a file (`IMAGE_LIST_ENTRY`); `details` name the list and line. */
+export class ImageListError extends DefectKitError<'IMAGE_LIST_ENTRY'> {}
+
 /** The requested device cannot run: `CUDA_UNAVAILABLE` names the missing piece and how to install it. */
 export class DeviceUnavailableError extends DefectKitError {}
 
 /** The model file cannot be found or loaded (`MODEL_NOT_FOUND`, `MODEL_LOAD`). */
 export class ModelLoadError extends DefectKitError {}
-
-/** A result file could not be written (`OUTPUT_WRITE`, `OUTPUT_FORMAT`). */
-export class OutputError extends DefectKitError {}

@@ -2,19 +2,8 @@ export { OnnxNodeBackend } from './onnx-node-backend.js';
 export { CUDA_INSTALL_HINT, cudaMissingReason, onnxruntimeBinDir } from './execution-provider.js';
 export { DEFAULT_MAX_PIXELS, SharpPreprocessor, decodeImage, describeImage, fillChw, type DecodedImage, type ImageInput, type SharpPreprocessorOptions } from './sharp-preprocessor.js';
 export { DEFAULT_MODEL, defaultModelDir, findModelFiles, loadDetector, type LoadDetectorOptions, type ModelFiles, type NodeDetector } from './load-detector.js';
-export { writeFileAtomic } from './atomic-write.js';
-export { IMAGE_EXTENSIONS, expandImageInputs } from './image-files.js';
-export {
-  deepPcbResultName,
-  formatCocoResults,
-  formatDeepPcbTxt,
-  formatJson,
-  formatYoloTxt,
-  imageStem,
-  toJsonRecord,
-  type CocoResult,
-  type CocoResultOptions,
-  type ImageDetections,
-} from './writers/result-formats.js';
+export { IMAGE_EXTENSIONS, expandImageInputs, parseImageList, readImageList } from './image-files.js';
+export { DetectionOutputs, RESULT_FORMATS, type DetectionOutputOptions, type ResultFormat } from './writers/detection-outputs.js';
+export { disableOnnxRuntimeTelemetry } from './onnxruntime-telemetry.js';
 export { detectionsSvg, writeAnnotatedImage } from './writers/annotate.js';
-export { DeviceUnavailableError, ImageError, ModelLoadError, OutputError } from './errors.js';
+export { DeviceUnavailableError, ImageError, ImageListError, ModelLoadError } from './errors.js';

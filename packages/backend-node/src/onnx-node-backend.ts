@@ -4,6 +4,7 @@ import { readOnnxMetadata } from '@defectkit/postprocess';
 import { BackendError, type Backend, type BackendInfo, type BackendLoadOptions, type BackendValueInfo, type Tensor } from '@defectkit/detector';
 import { ModelLoadError } from './errors.js';
 import { cudaMissingReason, cudaUnavailable, providerPlan } from './execution-provider.js';
+import { disableOnnxRuntimeTelemetry } from './onnxruntime-telemetry.js';
 
 function describeValues(metadata: readonly ort.InferenceSession.ValueMetadata[]): BackendValueInfo[] {
   return metadata.map((m) => (m.isTensor ? { name: m.name, type: m.type, shape: m.shape.map((d) => (typeof d === 'number' && d < 0 ? null : d)) } : { name: m.name, type: 'non-tensor', shape: [] }));
@@ -64,6 +65,7 @@ export class OnnxNodeBackend implements Backend {
       if (missing) throw cudaUnavailable(missing);
     }
     await this.dispose();
+    disableOnnxRuntimeTelemetry(); // before the first session: its telemetry crashes on long command lines
     let lastError: unknown;
     for (const plan of providerPlan(device)) {
       try {

@@ -28,6 +28,7 @@ export const ERROR_CODES = {
 
   // Outputs (any package)
   OUTPUT_EXISTS: 'an output folder is not empty and overwriting was not asked for; nothing was written',
+  OUTPUT_OVERLAPS_INPUT: 'an output is, contains or lies inside an input (details name both paths); nothing was written',
   OUTPUT_FORMAT: 'an output format name is not one of the supported result formats',
   OUTPUT_WRITE: 'a result file could not be written',
 
@@ -36,6 +37,24 @@ export const ERROR_CODES = {
   HTTP_BODY_TOO_LARGE: 'a request body, raw or inflated, is over the server limit (details name the limit)',
   HTTP_CROSS_ORIGIN: 'a request came from a web page of another origin (Origin, Sec-Fetch-Site or a form content type)',
   HTTP_HOST_REFUSED: 'a request named a Host other than the loopback address and port the server listens on',
+
+  // Files and folders (any package; details name the file, the operation and the system errno)
+  DISK_FULL: 'the disk (or the quota) is full',
+  FILE_ACCESS_DENIED: 'the operating system refused access to a file or folder',
+  FILE_BUSY: 'a file or folder is in use or locked by the operating system',
+  FILE_EXISTS: 'a file or folder exists where a new one was to be created',
+  FILE_IO: 'a file or folder could not be read or written for another operating-system reason',
+  FILE_NOT_FOUND: 'a file or folder does not exist',
+  IMAGE_LIST_ENTRY: 'a line of an image list names a file that does not exist or is not a file (names the list and line)',
+  IS_A_FOLDER: 'a folder is where a file was expected',
+  NOT_A_FOLDER: 'a file is where a folder was expected (e.g. as a parent in a path)',
+  PATH_TOO_LONG: 'a path or file name is longer than the file system allows',
+  READ_ONLY_FILE_SYSTEM: 'a write was attempted on a read-only file system',
+  SYMLINK_LOOP: 'a path runs through a loop of symbolic links',
+  TOO_MANY_OPEN_FILES: 'the process or system limit of open files was reached',
+
+  // Internal failures (any package)
+  INTERNAL: 'an unexpected internal failure (a bug: please report it with the message)',
 
   // Post-processing and metrics (@defectkit/postprocess)
   EVAL_INPUT: 'evaluation inputs cannot be evaluated together (unknown image, bad box, ...)',

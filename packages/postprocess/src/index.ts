@@ -97,3 +97,15 @@ export {
   type ClassCounts,
 } from './metrics/threshold-metrics.js';
 export { predictionsFromCocoResults, parseDeepPcbResults, fileStem, numericImageId } from './metrics/prediction-files.js';
+export {
+  deepPcbResultName,
+  formatCocoResults,
+  formatDeepPcbTxt,
+  formatJson,
+  formatYoloTxt,
+  imageStem,
+  toJsonRecord,
+  type CocoResult,
+  type CocoResultOptions,
+  type ImageDetections,
+} from './metrics/result-formats.js';

@@ -1,4 +1,4 @@
-import { writeFile, rename } from 'node:fs/promises';
+import { assertOutputsApart, writeFileAtomic } from '@defectkit/core/node';
 import { resolve } from 'node:path';
 import { DatasetValidationError } from '../errors.js';
 import type { DatasetFormat } from '../formats.js';
@@ -67,18 +67,19 @@ export const CONVERSION_REPORT_FILE = 'defectkit-conversion.json';
 
 /**
  * Converts a dataset folder from one format to another through the model: read, validate, (re-)split, write
- * atomically. Refuses with `DatasetValidationError` (after writing the validation report) when the source has
+ * atomically. Refuses with `OutputOverlapError` (`OUTPUT_OVERLAPS_INPUT`) when the output or the report file is, contains
+ * or lies inside the input, and with `DatasetValidationError` (after writing the validation report) when the source has
  * errors, unless `skipInvalid` is set. Inputs are never modified.
  * @example await convertDataset({ from: 'deeppcb', to: 'yolo', input: 'data/deeppcb', output: 'data/pcb-yolo', split: { train: 0.9, val: 0.1 }, seed: 0 });
  */
 export async function convertDataset(options: ConvertOptions): Promise<ConversionReport> {
+  const reportFile = resolve(options.reportFile ?? `${resolve(options.output)}.validation.json`);
+  // Both outputs are checked before anything is read or written: `--output D` with `--input D` must never replace D.
+  await assertOutputsApart([options.output, reportFile], [options.input]);
   const { dataset: source, root, findings } = await readDataset(options.input, options.from);
   const validation = validateDataset(source, findings);
   if (validation.errors > 0 && !options.skipInvalid) {
-    const reportFile = resolve(options.reportFile ?? `${resolve(options.output)}.validation.json`);
-    const temp = `${reportFile}.tmp-${process.pid}`;
-    await writeFile(temp, `${JSON.stringify(validation, null, 2)}\n`);
-    await rename(temp, reportFile);
+    await writeFileAtomic(reportFile, `${JSON.stringify(validation, null, 2)}\n`);
     throw new DatasetValidationError(
       `${options.input}: ${validation.errors} validation error(s); nothing written (report: ${reportFile}; --skip-invalid drops bad boxes)`,
       validation.findings,

@@ -1,5 +1,6 @@
 import { copyFile, symlink } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
+import { uniqueNames } from '@defectkit/core/node';
 import type { ImageRecord } from '../model.js';
 
 /** How output datasets get their images: a symbolic link to the source file (default) or a copy. */
@@ -17,17 +18,30 @@ export async function placeImage(source: string, destination: string, mode: Imag
 }
 
 /**
- * Gives each image a file name that is unique within its output folder: its base name, or, when two images
- * share a base name, its source path with `/` replaced by `__`.
+ * Gives each image a file name that is unique within its split's output folder, and whose stem is unique too (label
+ * files are named after the stem), compared case-insensitively: its base name, or, when another image of the split
+ * wants the same stem, its source path with `/` replaced by `__`; a name still shared gets a `-2`, `-3`, ... suffix
+ * (the one rule of `uniqueNames` in @defectkit/core/node).
  */
 export function uniqueFileNames(images: readonly ImageRecord[]): string[] {
-  const base = (p: string) => p.slice(p.replace(/\\/g, '/').lastIndexOf('/') + 1);
-  const counts = new Map<string, number>();
-  for (const image of images) counts.set(`${image.split ?? ''}/${base(image.path)}`, (counts.get(`${image.split ?? ''}/${base(image.path)}`) ?? 0) + 1);
-  return images.map((image) => {
-    const name = base(image.path);
-    return counts.get(`${image.split ?? ''}/${name}`)! > 1 ? image.path.replace(/\\/g, '/').replace(/^\/+/, '').replace(/\//g, '__') : name;
+  const names = new Array<string>(images.length);
+  const groups = new Map<string, number[]>();
+  images.forEach((image, i) => {
+    const members = groups.get(image.split ?? '') ?? [];
+    members.push(i);
+    groups.set(image.split ?? '', members);
   });
+  for (const members of groups.values()) {
+    const parts = members.map((i) => {
+      const path = images[i]!.path.replace(/\\/g, '/').replace(/^\/+/, '');
+      const base = path.slice(path.lastIndexOf('/') + 1);
+      const ext = base.slice(withExtension(base, '').length);
+      return { ext, preferred: withExtension(base, ''), specific: withExtension(path.replace(/\//g, '__'), '') };
+    });
+    const stems = uniqueNames(parts.map(({ preferred, specific }) => ({ preferred, specific })));
+    members.forEach((i, k) => (names[i] = `${stems[k]}${parts[k]!.ext}`));
+  }
+  return names;
 }
 
 /** The file name with its extension replaced (`a/b.jpg` -> `a/b.txt`). */

@@ -9,7 +9,6 @@ export { writeVoc } from './write-voc.js';
 export { writeCoco } from './write-coco.js';
 export { writeDeepPcb } from './write-deeppcb.js';
 export { convertDataset, CONVERSION_REPORT_FILE, type ConversionReport, type ConvertOptions } from './convert-dataset.js';
-export { writeFolderAtomically } from '@defectkit/core/node';
 export { readImageSize, type ImageSizeResult } from './image-size.js';
 export type { ImageMode } from './image-files.js';
 export type { ReadResult } from './read-result.js';

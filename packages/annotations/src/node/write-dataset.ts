@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { DatasetFormat } from '../formats.js';
 import type { Dataset } from '../model.js';
-import { writeFolderAtomically } from '@defectkit/core/node';
+import { assertOutputsApart, writeFolderAtomically } from '@defectkit/core/node';
 import type { ImageMode } from './image-files.js';
 import { writeCoco } from './write-coco.js';
 import { writeDeepPcb } from './write-deeppcb.js';
@@ -29,11 +29,14 @@ export interface WriteDatasetOptions {
 }
 
 /**
- * Writes a dataset folder in the given format, atomically (temporary sibling folder renamed into place).
+ * Writes a dataset folder in the given format, atomically (temporary sibling folder renamed into place). Refuses an
+ * output that is, contains or lies inside `options.root` (`OUTPUT_OVERLAPS_INPUT`).
  * @example await writeDataset(dataset, 'out/pcb-yolo', 'yolo', { root });
  */
 export async function writeDataset(dataset: Dataset, output: string, format: DatasetFormat, options: WriteDatasetOptions): Promise<void> {
   const finalDir = resolve(output);
+  // The images are read from `root`; replacing the folder that holds them would destroy the source.
+  await assertOutputsApart([finalDir], [options.root]);
   await writeFolderAtomically(finalDir, { overwrite: options.overwrite ?? false }, async (temp) => {
     const common = { root: options.root, finalDir, ...(options.images === undefined ? {} : { images: options.images }) };
     await writers[format](dataset, temp, common);

@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import type { Detection } from '@defectkit/core';
-import { writeFileAtomic } from '../atomic-write.js';
+import { assertOutputsApart, writeFileAtomic } from '@defectkit/core/node';
 import { ImageError } from '../errors.js';
 import { describeImage, type ImageInput } from '../sharp-preprocessor.js';
 
@@ -31,7 +31,8 @@ export function detectionsSvg(detections: readonly Detection[], width: number, h
 
 /**
  * Draws the detections on the image (`result.width × result.height`, as the detector reported it) with EXIF orientation
- * applied, so boxes line up with what the detector saw, and writes an RGB PNG atomically to `outPath`.
+ * applied, so boxes line up with what the detector saw, and writes an RGB PNG atomically to `outPath`
+ * (refused with `OUTPUT_OVERLAPS_INPUT` when `outPath` is the image itself or a folder around it).
  *
  * @example
  * await writeAnnotatedImage('board.jpg', result, 'board.annotated.png');
@@ -41,6 +42,7 @@ export async function writeAnnotatedImage(
   result: { detections: readonly Detection[]; width: number; height: number },
   outPath: string,
 ): Promise<void> {
+  if (typeof image === 'string') await assertOutputsApart([outPath], [image]);
   let png: Buffer;
   try {
     const overlay = Buffer.from(detectionsSvg(result.detections, result.width, result.height));

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 
-/** The result formats `defectkit detect` writes. */
+/** The result formats `defectkit detect` writes (the library's RESULT_FORMATS; listed here so --help needs no import). */
 const FORMATS = ['json', 'yolo', 'coco', 'deeppcb'] as const;
 type Format = (typeof FORMATS)[number];
 
@@ -16,6 +16,7 @@ interface DetectFlags {
   batch: string;
   concurrency: string;
   log?: string;
+  fromList?: string;
 }
 
 const ms = (value: number): string => `${value.toFixed(1)}ms`;
@@ -47,7 +48,8 @@ export function registerDetect(program: Command): void {
   program
     .command('detect')
     .description('Detect defects in images with an ONNX model (default: the shipped PCB model in models/pcb-defects).')
-    .argument('<inputs...>', 'image files, folders (searched recursively) or globs')
+    .argument('[inputs...]', 'image files, folders (searched recursively) or globs')
+    .option('--from-list <file>', 'also read image paths from a file, one per line (- for standard input; blank lines and # comments ignored)')
     .option('-m, --model [path]', 'model folder (model.onnx + model.json) or .onnx file; without a value: the shipped models/pcb-defects')
     .option('--device <device>', 'cpu, cuda or auto (auto falls back to the CPU and says so)', 'cpu')
     .option('--conf <score>', 'keep detections scoring above this (default: the model card)')
@@ -62,7 +64,6 @@ export function registerDetect(program: Command): void {
     .action(async (inputs: string[], flags: DetectFlags) => {
       const { InvalidArgumentError } = await import('@defectkit/core');
       const node = await import('@defectkit/backend-node');
-      const { join } = await import('node:path');
 
       const number = (value: string | undefined, name: string, check: (n: number) => boolean, expected: string): number | undefined => {
         if (value === undefined) return undefined;
@@ -86,9 +87,21 @@ export function registerDetect(program: Command): void {
       if ((format === 'yolo' || format === 'deeppcb') && !flags.out)
         throw new InvalidArgumentError('INVALID_OPTION', `--format ${format} writes one file per image: give the folder with --out`, { field: 'out' });
 
-      const images = await node.expandImageInputs(inputs);
-      if (images.length === 0) throw new InvalidArgumentError('INVALID_OPTION', `no images match ${inputs.join(' ')}`, { field: 'inputs', value: inputs });
+      if (inputs.length === 0 && flags.fromList === undefined)
+        throw new InvalidArgumentError('MISSING_OPTION', 'give images as arguments or with --from-list <file|->', { field: 'inputs' });
+      const listed = flags.fromList === undefined ? [] : await node.readImageList(flags.fromList);
+      const images = await node.expandImageInputs([...inputs, ...listed]);
+      if (images.length === 0) throw new InvalidArgumentError('INVALID_OPTION', `no images match ${[...inputs, flags.fromList ?? ''].join(' ')}`, { field: 'inputs', value: inputs });
       const modelPath = typeof flags.model === 'string' ? flags.model : node.defaultModelDir();
+      const { existsSync } = await import('node:fs');
+      // Decided before any image runs: no output may overlap an input, and per-image names stay unique.
+      const outputs = await node.DetectionOutputs.prepare({
+        format,
+        ...(flags.out === undefined ? {} : { out: flags.out }),
+        ...(flags.saveAnnotated === undefined ? {} : { annotatedDir: flags.saveAnnotated }),
+        images,
+        otherInputs: [...inputs.filter((input) => existsSync(input)), ...(flags.fromList === undefined || flags.fromList === '-' ? [] : [flags.fromList]), modelPath],
+      });
       const detector = await node.loadDetector(modelPath, {
         device: flags.device as 'cpu' | 'cuda' | 'auto',
         ...(conf !== undefined ? { conf } : {}),
@@ -104,7 +117,7 @@ export function registerDetect(program: Command): void {
       );
       if (info.requestedDevice === 'auto' && info.provider === 'cpu') log(`auto: running on the CPU (${node.cudaMissingReason() ?? 'the CUDA provider failed to start'})`);
 
-      const results: import('@defectkit/backend-node').ImageDetections[] = [];
+      const results: import('@defectkit/postprocess').ImageDetections[] = [];
       const sums = { decode: 0, preprocess: 0, inference: 0, postprocess: 0 };
       let failed = 0;
       let done = 0;
@@ -126,9 +139,7 @@ export function registerDetect(program: Command): void {
             log(`${prefix} ${r.width}x${r.height} ${tally(r.detections)}, ${ms(t.decode + t.preprocess + t.inference + t.postprocess)} (decode ${ms(t.decode)}, preprocess ${ms(t.preprocess)}, inference ${ms(t.inference)}, postprocess ${ms(t.postprocess)})`);
             const item = { image: outcome.image, width: r.width, height: r.height, detections: r.detections };
             results.push(item);
-            if (format === 'yolo') await node.writeFileAtomic(join(flags.out!, `${node.imageStem(outcome.image)}.txt`), node.formatYoloTxt(item));
-            if (format === 'deeppcb') await node.writeFileAtomic(join(flags.out!, node.deepPcbResultName(outcome.image)), node.formatDeepPcbTxt(item));
-            if (flags.saveAnnotated) await node.writeAnnotatedImage(outcome.input, r, join(flags.saveAnnotated, `${node.imageStem(outcome.image)}.png`));
+            await outputs.writeImage(item, outcome.input);
           }
           if (tty) process.stderr.write(bar(done, images.length));
         }
@@ -141,13 +152,9 @@ export function registerDetect(program: Command): void {
       log(`Speed: ${per('decode')} decode, ${per('preprocess')} preprocess, ${per('inference')} inference, ${per('postprocess')} postprocess per image (batch ${batchSize}, ${info.provider})`);
       log(`${images.length} images: ${ok} processed, ${failed} failed, ${boxes} detections in ${((performance.now() - started) / 1000).toFixed(2)}s`);
 
-      if (format === 'json' || format === 'coco') {
-        const text = format === 'json' ? node.formatJson(results) : node.formatCocoResults(results);
-        if (flags.out) {
-          await node.writeFileAtomic(flags.out, text);
-          log(`results: ${flags.out}`);
-        } else process.stdout.write(text);
-      } else log(`results: ${flags.out}/`);
+      const text = await outputs.finish(results);
+      if (text !== undefined) process.stdout.write(text);
+      else log(format === 'json' || format === 'coco' ? `results: ${flags.out}` : `results: ${flags.out}/`);
       if (flags.saveAnnotated) log(`annotated images: ${flags.saveAnnotated}/`);
       if (flags.log !== undefined) {
         const { logDetectionsTo } = await import('@defectkit/snowflake');

@@ -120,7 +120,7 @@ export function registerRegistry(program: Command): void {
       const { InvalidArgumentError } = await import('@defectkit/core');
       if (flags.format !== 'json') throw new InvalidArgumentError('INVALID_OPTION', `--format must be json (got "${flags.format}")`, { field: 'format', value: flags.format });
       await using(flags, async (reg) => {
-        const { formatJson } = await import('@defectkit/backend-node');
+        const { formatJson } = await import('@defectkit/postprocess');
         const version = await (await reg.model(name)).version(flags.version ?? 'DEFAULT');
         const detector = await version.detector();
         try {

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { OutputExistsError } from '../errors.js';
-import { writeFolderAtomically } from './atomic-output.js';
+import { writeFileAtomic, writeFolderAtomically } from './atomic-output.js';
+import { FileSystemError, fileSystemError } from './errors.js';
 
 const made: string[] = [];
 async function tempFolder(): Promise<string> {
@@ -53,5 +54,34 @@ describe('writeFolderAtomically', () => {
     await writeFile(join(dir, 'taken'), 'x');
     const existsError = (output: string) => new Error(`custom: ${output}`);
     await expect(writeFolderAtomically(join(dir, 'taken'), { existsError }, async () => {})).rejects.toThrow('custom:');
+  });
+});
+
+describe('writeFileAtomic', () => {
+  it('creates folders, replaces files and leaves no temporary file behind', async () => {
+    const dir = await tempFolder();
+    const target = join(dir, 'out', 'deep', 'r.txt');
+    await writeFileAtomic(target, 'one');
+    await writeFileAtomic(target, new TextEncoder().encode('two'));
+    expect(await readFile(target, 'utf8')).toBe('two');
+    expect(await readdir(join(dir, 'out', 'deep'))).toEqual(['r.txt']);
+  });
+
+  it('fails with a typed error naming the file, and cleans up', async () => {
+    const dir = await tempFolder();
+    await writeFile(join(dir, 'file'), 'x');
+    await expect(writeFileAtomic(join(dir, 'file', 'child.txt'), 'x')).rejects.toMatchObject({ code: 'NOT_A_FOLDER', details: { file: join(dir, 'file', 'child.txt') } });
+    await mkdir(join(dir, 'folder'));
+    await expect(writeFileAtomic(join(dir, 'folder'), 'x')).rejects.toBeInstanceOf(FileSystemError);
+    await expect(writeFileAtomic(join(dir, 'folder'), 'x')).rejects.toMatchObject({ code: 'IS_A_FOLDER' });
+    expect((await readdir(dir)).sort()).toEqual(['file', 'folder']);
+    expect(await readdir(join(dir, 'folder'))).toEqual([]);
+  });
+
+  it('maps a full disk to DISK_FULL (on Linux, /dev/full answers every write with ENOSPC)', async () => {
+    if (process.platform !== 'linux') return;
+    // The helper's temporary sibling cannot be made in /dev, so the mapping is checked on a real write to /dev/full.
+    const error = await writeFile('/dev/full', 'x').catch((e: unknown) => fileSystemError(e, '/dev/full', 'write'));
+    expect(error).toMatchObject({ code: 'DISK_FULL', details: { errno: 'ENOSPC' } });
   });
 });

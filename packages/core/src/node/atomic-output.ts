@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, rename, rm } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { OutputExistsError } from '../errors.js';
+import { FileSystemError, fileSystemError, isErrnoError } from './errors.js';
 
 /** Options of {@link writeFolderAtomically}. */
 export interface AtomicFolderOptions {
@@ -9,6 +10,43 @@ export interface AtomicFolderOptions {
   overwrite?: boolean;
   /** The error thrown for a non-empty output without `overwrite` (default: `OutputExistsError`). */
   existsError?: (output: string) => Error;
+}
+
+/** A hidden temporary sibling of `path` (same folder, so the final rename never crosses file systems). */
+export function temporarySibling(path: string, kind: 'tmp' | 'old' = 'tmp'): string {
+  return join(dirname(path), `.${basename(path)}.${kind}-${process.pid}-${randomBytes(4).toString('hex')}`);
+}
+
+/** Creates `folder` and its parents; a file in the way (`mkdir` answers EEXIST) is reported as `NOT_A_FOLDER` for `path`. */
+async function makeParent(folder: string, path: string, operation: string): Promise<void> {
+  try {
+    await mkdir(folder, { recursive: true });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
+      throw new FileSystemError('NOT_A_FOLDER', `cannot ${operation} ${path}: a part of ${folder} is a file, not a folder`, { file: path, operation, errno: 'EEXIST' }, { cause: error });
+    }
+    throw fileSystemError(error, path, operation);
+  }
+}
+
+/**
+ * Writes a file atomically: the data goes to a temporary sibling that is renamed over `path`, so a reader never
+ * sees a half-written file and a failure (full disk, no permission, a folder in the way) leaves nothing behind.
+ * Creates the parent folders. Failures are typed {@link FileSystemError}s naming `path` (`DISK_FULL`, ...).
+ *
+ * @example await writeFileAtomic('out/results.json', `${JSON.stringify(results)}\n`);
+ */
+export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+  const temp = temporarySibling(path);
+  await makeParent(dirname(path), path, 'write');
+  try {
+    await writeFile(temp, data, { flag: 'wx' });
+    await rename(temp, path);
+  } catch (error) {
+    // Best effort: when the folder itself is unusable there is no temporary file to remove.
+    await rm(temp, { force: true }).catch(() => undefined);
+    throw fileSystemError(error, path, 'write');
+  }
 }
 
 /** True when `dir` exists and has at least one entry. */
@@ -19,7 +57,7 @@ async function isNonEmptyDir(dir: string): Promise<boolean> {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return false;
     if (code === 'ENOTDIR') return true; // a file is in the way: never replace it without --overwrite
-    throw error;
+    throw fileSystemError(error, dir, 'read folder');
   }
 }
 
@@ -27,6 +65,7 @@ async function isNonEmptyDir(dir: string): Promise<boolean> {
  * Writes a folder atomically: `build` fills a temporary sibling folder, which is renamed onto `output` only when
  * it succeeds; on failure the temporary folder is removed, so nothing half-written is left behind.
  * A non-empty `output` (or a file in its place) is refused unless `overwrite` is set (then it is replaced whole).
+ * Operating-system failures become typed {@link FileSystemError}s; errors thrown by `build` pass through.
  *
  * @example await writeFolderAtomically('out/report', { overwrite: false }, (dir) => writeFile(join(dir, 'a.json'), text));
  */
@@ -35,27 +74,40 @@ export async function writeFolderAtomically<T>(output: string, options: AtomicFo
   const refuse = (): Error => (options.existsError ?? ((o: string) => new OutputExistsError(o)))(output);
   const target = resolve(output);
   if (!overwrite && (await isNonEmptyDir(target))) throw refuse();
-  await mkdir(dirname(target), { recursive: true });
-  const suffix = `${process.pid}-${randomBytes(4).toString('hex')}`;
-  const temp = join(dirname(target), `.${basename(target)}.tmp-${suffix}`);
-  await mkdir(temp);
+  const temp = temporarySibling(target);
+  await makeParent(dirname(target), target, 'create folder');
   try {
-    const result = await build(temp);
+    await mkdir(temp);
+  } catch (error) {
+    throw fileSystemError(error, target, 'create folder');
+  }
+  try {
+    let result: T;
+    try {
+      result = await build(temp);
+    } catch (error) {
+      // Raw fs errors from the build name the temporary file: report them against the output instead.
+      throw isErrnoError(error) ? fileSystemError(error, target, 'write into') : error;
+    }
     // Checked again: another process may have filled the folder while we were building.
     if (!overwrite && (await isNonEmptyDir(target))) throw refuse();
-    const old = join(dirname(target), `.${basename(target)}.old-${suffix}`);
+    const old = temporarySibling(target, 'old');
     let moved = false;
     try {
-      await rename(target, old);
-      moved = true;
+      try {
+        await rename(target, old);
+        moved = true;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      }
+      try {
+        await rename(temp, target);
+      } catch (error) {
+        if (moved) await rename(old, target);
+        throw error;
+      }
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    }
-    try {
-      await rename(temp, target);
-    } catch (error) {
-      if (moved) await rename(old, target);
-      throw error;
+      throw fileSystemError(error, target, 'replace');
     }
     if (moved) await rm(old, { recursive: true, force: true });
     return result;

@@ -19,7 +19,7 @@ import type {
 } from '../registry-types.js';
 import { loadDetectorFromFolder } from '../load-detector.js';
 import { nextVersionName, resolveBuiltinAlias } from '../version-names.js';
-import { writeJsonAtomic } from './atomic-write.js';
+import { writeFileAtomic } from '@defectkit/core/node';
 import { digestFile, type FileDigest } from '../content-hash.js';
 import { withFileLock } from './file-lock.js';
 
@@ -115,7 +115,7 @@ export class LocalRegistry implements Registry {
 
   /** @internal */
   async writeModel(record: ModelRecord): Promise<void> {
-    await writeJsonAtomic(join(this.modelDir(record.name), 'model.json'), record);
+    await writeFileAtomic(join(this.modelDir(record.name), 'model.json'), `${JSON.stringify(record, null, 2)}\n`);
   }
 
   /** @internal */
@@ -125,7 +125,7 @@ export class LocalRegistry implements Registry {
 
   /** @internal */
   async writeVersion(record: VersionRecord): Promise<void> {
-    await writeJsonAtomic(join(this.versionDir(record.model, record.name), 'version.json'), record);
+    await writeFileAtomic(join(this.versionDir(record.model, record.name), 'version.json'), `${JSON.stringify(record, null, 2)}\n`);
   }
 
   /** @internal A folder for work in progress; its entries are renamed into place or removed. */
@@ -172,7 +172,7 @@ export class LocalRegistry implements Registry {
           classes,
           files,
         };
-        await writeJsonAtomic(join(staging, 'version.json'), record);
+        await writeFileAtomic(join(staging, 'version.json'), `${JSON.stringify(record, null, 2)}\n`);
         await mkdir(join(this.modelDir(name), 'versions'), { recursive: true });
         // Leftovers of a crash between the rename and the model.json update are not listed; clear them.
         await rm(this.versionDir(name, versionName), { recursive: true, force: true });

@@ -1,6 +1,7 @@
-import { basename, extname } from 'node:path';
 import type { Detection } from '@defectkit/core';
-import { numericImageId } from '@defectkit/postprocess';
+import { fileStem, numericImageId } from './prediction-files.js';
+
+// The writers of detection result files; their readers (for evaluation) are in prediction-files.ts beside this.
 
 /** One image's detections as the writers take them. */
 export interface ImageDetections {
@@ -23,7 +24,7 @@ export function formatJson(items: readonly ImageDetections[]): string {
 
 /** The file stem of an image (`boards/00041000_test.jpg` → `00041000_test`). */
 export function imageStem(image: string): string {
-  return basename(image, extname(image));
+  return fileStem(image);
 }
 
 /**
