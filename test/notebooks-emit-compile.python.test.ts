@@ -34,6 +34,7 @@ describe.each(RECIPE_NAMES)('notebook emit --recipe %s', (recipe: RecipeName) =>
     const nb = JSON.parse(readFileSync(join(out, 'notebook.ipynb'), 'utf8')) as Notebook;
     const sources = nb.cells.filter((c) => c.cell_type === 'code').map((c, i) => ({ name: `${recipe}/cell-${i + 1}`, code: c.source.join('') }));
     sources.push({ name: `${recipe}/train.py`, code: readFileSync(join(out, 'train.py'), 'utf8') });
+    sources.push({ name: `${recipe}/defectkit_handler.py`, code: readFileSync(join(out, 'defectkit_handler.py'), 'utf8') });
     expect(pythonCompileErrors(sources)).toEqual([]);
     // The check can fail: a broken cell is reported.
     expect(pythonCompileErrors([{ name: 'broken', code: 'def f(:\n  pass' }])).toHaveLength(1);

@@ -72,9 +72,9 @@ describe.each(RECIPE_NAMES)('notebook emit --recipe %s', (recipe: RecipeName) =>
   const out = join(work, recipe);
   const emitted = emitNotebookProject({ recipe, out, dataset: recipe === 'classifier' ? '@DEFECTKIT.TRAINING.DEFECTKIT_STAGE/datasets/xray' : undefined, gpus: 2 });
 
-  it('writes the seven project files', async () => {
+  it('writes the eight project files, the model handler beside train.py', async () => {
     const { files, dir } = await emitted;
-    expect(readdirSync(dir).sort()).toEqual(['README.md', 'environment.yml', 'notebook.ipynb', 'setup.sql', 'snowflake.yml', 'teardown.sql', 'train.py']);
+    expect(readdirSync(dir).sort()).toEqual(['README.md', 'defectkit_handler.py', 'environment.yml', 'notebook.ipynb', 'setup.sql', 'snowflake.yml', 'teardown.sql', 'train.py']);
     for (const f of files) expect(readFileSync(join(dir, f.path), 'utf8')).toBe(f.content);
   });
 

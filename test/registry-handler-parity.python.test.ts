@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { loadDetector, OnnxNodeBackend, SharpPreprocessor } from '@defectkit/backend-node';
 import { parseModelCardText } from '@defectkit/detector';
-import { emitRegistryPackage } from '@defectkit/notebooks';
+import { emitRegistryPackage, readHandlerSource } from '@defectkit/notebooks';
 import { fixtureModelFolder, untrainedDetectorFolder } from '../packages/registry/src/testing/snowflake-fixtures.js';
 import { deeppcbDir, repoRoot, systemPython } from './support/paths.js';
 
@@ -22,10 +22,11 @@ import numpy as np
 spec = importlib.util.spec_from_file_location("predict", sys.argv[1])
 predict = importlib.util.module_from_spec(spec); spec.loader.exec_module(predict)
 phase, work, images = sys.argv[2], sys.argv[3], sys.argv[4:]
+card = json.load(open(f"{work}/model/model.json"))
 if phase == "prepare":
+    handler = predict.Handler(card)
     for i, path in enumerate(images):
-        image = predict.decode_image(open(path, "rb").read(), predict.CONFIG["input"].get("channels", 3))
-        tensor, placement = predict.preprocess(image)
+        tensor, placement, _, _ = handler.prepare(open(path, "rb").read())
         tensor.astype("<f4").tofile(f"{work}/input{i}.bin")
         json.dump({"dims": list(tensor.shape), "placement": list(placement)}, open(f"{work}/input{i}.json", "w"))
 else:
@@ -38,15 +39,14 @@ else:
             meta = json.load(open(f"{work}/output{self.i}.json"))
             self.i += 1
             return [np.fromfile(f"{work}/output{self.i - 1}.bin", dtype="<f4").reshape(meta["dims"])]
-    predict.set_session(Session())
-    print(json.dumps(predict.predict_rows([open(p, "rb").read() for p in images])))
+    print(json.dumps(predict.Handler(card, session=Session()).predict_rows([open(p, "rb").read() for p in images])))
 `;
 
 /** Runs predict.py on `images` for a model folder and compares with the TypeScript detector. */
 async function checkParity(modelDir: string): Promise<{ detections: number; maxInputDiff: number; meanInputDiff: number }> {
   const card = JSON.parse(await readFile(join(modelDir, 'model.json'), 'utf8')) as Record<string, unknown>;
   const work = await mkdtemp(join(tmpdir(), 'defectkit-parity-'));
-  for (const file of emitRegistryPackage(card)) {
+  for (const file of emitRegistryPackage(card, await readHandlerSource())) {
     await mkdir(dirname(join(work, file.path)), { recursive: true });
     await writeFile(join(work, file.path), file.content);
   }
@@ -95,7 +95,7 @@ async function checkParity(modelDir: string): Promise<{ detections: number; maxI
       got.DETECTIONS.forEach((d, k) => {
         const e = expected.detections[k]!;
         for (const key of ['x1', 'y1', 'x2', 'y2', 'score'] as const) expect(Math.abs((d[key] as number) - e[key]), `${image} #${k} ${key}`).toBeLessThanOrEqual(1e-4);
-        expect([d.classId, d.label]).toEqual([e.classId, e.label]);
+        expect([d.class_id, d.label]).toEqual([e.classId, e.label]);
       });
       detections += got.DETECTIONS.length;
     }

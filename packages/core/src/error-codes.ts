@@ -32,12 +32,6 @@ export const ERROR_CODES = {
   OUTPUT_FORMAT: 'an output format name is not one of the supported result formats',
   OUTPUT_WRITE: 'a result file could not be written',
 
-  // Local HTTP servers (snowflake-local, defectkit serve): refused before any work is done
-  HTTP_BAD_BODY: 'a request body is not the JSON (or gzip-compressed JSON) the endpoint expects',
-  HTTP_BODY_TOO_LARGE: 'a request body, raw or inflated, is over the server limit (details name the limit)',
-  HTTP_CROSS_ORIGIN: 'a request came from a web page of another origin (Origin, Sec-Fetch-Site or a form content type)',
-  HTTP_HOST_REFUSED: 'a request named a Host other than the loopback address and port the server listens on',
-
   // Files and folders (any package; details name the file, the operation and the system errno)
   DISK_FULL: 'the disk (or the quota) is full',
   FILE_ACCESS_DENIED: 'the operating system refused access to a file or folder',
@@ -52,6 +46,12 @@ export const ERROR_CODES = {
   READ_ONLY_FILE_SYSTEM: 'a write was attempted on a read-only file system',
   SYMLINK_LOOP: 'a path runs through a loop of symbolic links',
   TOO_MANY_OPEN_FILES: 'the process or system limit of open files was reached',
+
+  // Local HTTP servers (snowflake-local, defectkit serve): refused before any work is done
+  HTTP_BAD_BODY: 'a request body is not the JSON (or gzip-compressed JSON) the endpoint expects',
+  HTTP_BODY_TOO_LARGE: 'a request body, raw or inflated, is over the server limit (details name the limit)',
+  HTTP_CROSS_ORIGIN: 'a request came from a web page of another origin (Origin, Sec-Fetch-Site or a form content type)',
+  HTTP_HOST_REFUSED: 'a request named a Host other than the loopback address and port the server listens on',
 
   // Internal failures (any package)
   INTERNAL: 'an unexpected internal failure (a bug: please report it with the message)',
@@ -85,8 +85,8 @@ export const ERROR_CODES = {
   MODEL_SPEC_MISSING: 'no source (card, metadata, options) says how to run the model',
 
   // Notebooks (@defectkit/notebooks)
-  HANDLER_MODEL_CARD: 'the model card cannot be turned into a registry handler package',
-  HANDLER_UNSUPPORTED_LAYOUT: 'the registry handler does not decode the output layout of the model',
+  HANDLER_FAILED: 'a model handler (Python) failed, timed out or answered rows that are not objects (names the model version)',
+  HANDLER_RUNTIME_MISSING: 'the Python that runs model handlers is missing: python3.11, the wheel folder or a wheel (names which)',
   NOTEBOOK_OPTIONS: 'a notebook recipe option is missing, malformed or out of range',
   NOTEBOOK_OUTPUT_EXISTS: 'a notebook output folder exists and is not empty, and overwriting was not asked for',
   NOTEBOOK_TEMPLATE: 'a notebook template failed to render (an internal invariant; names the template and line)',

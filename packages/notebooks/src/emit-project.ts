@@ -17,12 +17,15 @@ export interface EmittedProject {
   files: EmittedFile[];
 }
 
-/** Script templates by recipe (percent-format Python with one `__DEFECTKIT_CONFIG__` placeholder). */
-export type RecipeTemplates = Partial<Record<RecipeName, string>>;
+/**
+ * Script templates by recipe (percent-format Python with one `__DEFECTKIT_CONFIG__` placeholder), plus
+ * `handler`: the text of `templates/defectkit_handler.py`, written beside `train.py` for `log_to_registry`.
+ */
+export type RecipeTemplates = Partial<Record<RecipeName, string>> & { handler?: string };
 
 /**
- * Renders a recipe into its project files: `notebook.ipynb`, `train.py`, `setup.sql`,
- * `teardown.sql`, `snowflake.yml`, `environment.yml` and `README.md`. Pure: the templates come in
+ * Renders a recipe into its project files: `notebook.ipynb`, `train.py`, `defectkit_handler.py` (the model
+ * handler `log_to_registry` logs), `setup.sql`, `teardown.sql`, `snowflake.yml`, `environment.yml` and `README.md`. Pure: the templates come in
  * as text (the `/node` entry's `emitNotebookProject` loads them and writes the folder).
  *
  * @example
@@ -34,6 +37,7 @@ export function renderProject(options: EmitOptions, templates: RecipeTemplates):
   const templateName = `templates/${o.recipe}.py`;
   const template = templates[o.recipe];
   if (template === undefined) throw new NotebookTemplateError(`${templateName}: template not given`, { template: templateName });
+  if (templates.handler === undefined) throw new NotebookTemplateError('templates/defectkit_handler.py: handler not given', { template: 'templates/defectkit_handler.py' });
   const script = renderScript(template, recipeConfig(o), templateName);
   const notebook = buildNotebook(splitScript(script, templateName), {
     defectkit: { recipe: o.recipe, name: o.name },
@@ -43,6 +47,7 @@ export function renderProject(options: EmitOptions, templates: RecipeTemplates):
     files: [
       { path: 'notebook.ipynb', content: `${JSON.stringify(notebook, null, 1)}\n` },
       { path: 'train.py', content: script },
+      { path: 'defectkit_handler.py', content: templates.handler },
       { path: 'setup.sql', content: setupSql(o) },
       { path: 'teardown.sql', content: teardownSql(o) },
       { path: 'snowflake.yml', content: snowflakeYml(o) },

@@ -18,6 +18,13 @@ export { recipeConfig, renderScript, RECIPE_VERSION } from './recipe-config.js';
 export { setupSql, teardownSql } from './snowflake-sql.js';
 export { splitSqlStatements } from './sql-statements.js';
 export { snowflakeYml, environmentYml, projectReadme } from './project-files.js';
-export { emitRegistryPackage, handlerLayouts, predictPySource, registryPackageModelPath, type RegistryPackageFile, type RegistryPackageOptions } from './registry-handler/index.js';
+export {
+  emitRegistryPackage,
+  handlerDependencies,
+  registryPackageHandlerPath,
+  registryPackageModelPath,
+  type RegistryPackageFile,
+  type RegistryPackageOptions,
+} from './registry-handler/index.js';
 // Node-only (reads templates, writes folders); also on the `/node` subpath. The package is not browser-safe.
-export { emitNotebookProject, loadRecipeTemplates, templatesDir, writeProjectFiles, type EmitProjectToFolderOptions } from './node/index.js';
+export { emitNotebookProject, handlerPath, HANDLER_FILE, loadRecipeTemplates, readHandlerSource, templatesDir, writeProjectFiles, type EmitProjectToFolderOptions } from './node/index.js';

@@ -21,6 +21,7 @@ entities:
     artifacts:
       - notebook.ipynb
       - train.py
+      - defectkit_handler.py
 `;
 }
 
@@ -77,6 +78,7 @@ Emitted by \`defectkit notebook emit --recipe ${o.recipe}\`. Classes: ${o.classe
 | --- | --- |
 | \`notebook.ipynb\` | The Snowflake Notebook (Container Runtime, GPU): the training code with explanations. |
 | \`train.py\` | The same code as a plain script; \`--local\` runs it on your machine. |
+| \`defectkit_handler.py\` | The model handler \`log_to_registry\` logs with the model: image bytes in, detections out. |
 | \`setup.sql\` / \`teardown.sql\` | Creates / removes the database, stage, GPU compute pool, network rule, external access integration, role and grants. |
 | \`snowflake.yml\` | Snowflake CLI project definition for \`snow notebook deploy\`. |
 | \`environment.yml\` | Conda environment for local runs. |

@@ -410,36 +410,12 @@ def train_distributed(args, data_dir, out_dir):
 
 # %% [markdown]
 # ## Model Registry
-# There is no ONNX handler in the registry, so the ONNX file is wrapped in a custom model that runs
-# it with onnxruntime (one image per row as a flattened `[3, H, W]` float list).
+# The ONNX file, its card and `defectkit_handler.py` (written beside this script) are logged as a
+# custom model: `PREDICT` takes the encoded image bytes and answers detections in image pixels, the
+# same contract as a model logged with `defectkit registry log`.
 
 # %%
-def log_to_registry(session, out_dir, card, model_name):
-    import pandas as pd
-    from snowflake.ml.model import custom_model
-    from snowflake.ml.registry import Registry
-
-    class OnnxRcnn(custom_model.CustomModel):
-        def __init__(self, context):
-            super().__init__(context)
-            import onnxruntime as ort
-            self.session = ort.InferenceSession(self.context.path('onnx'), providers=['CPUExecutionProvider'])
-
-        @custom_model.inference_api
-        def predict(self, df: pd.DataFrame) -> pd.DataFrame:
-            h, w = card['input']['height'], card['input']['width']
-            out = []
-            for v in df['IMAGE']:
-                boxes, labels, scores = self.session.run(None, {'images': np.asarray(v, np.float32).reshape(3, h, w)})
-                out.append(json.dumps([{'box': b.tolist(), 'label': card['classes'][int(l) - 1], 'score': float(s)}
-                                       for b, l, s in zip(boxes, labels, scores)]))
-            return pd.DataFrame({'DETECTIONS': out})
-
-    ctx = custom_model.ModelContext(artifacts={'onnx': str(out_dir / 'model.onnx'), 'card': str(out_dir / 'model.json')})
-    sample_df = pd.DataFrame({'IMAGE': [np.zeros(3 * card['input']['height'] * card['input']['width'], np.float32).tolist()]})
-    return Registry(session=session).log_model(
-        OnnxRcnn(ctx), model_name=model_name, version_name=f"V{time.strftime('%Y%m%d_%H%M%S')}",
-        conda_dependencies=['onnxruntime', 'numpy', 'pandas'], sample_input_data=sample_df)
+# defectkit:include log_to_registry
 
 # %% [markdown]
 # ## Run

@@ -688,7 +688,8 @@ def write_card(args, names, out_dir, state, ck, data_desc, device, log=print):
 # ## Snowflake
 # In Snowflake the dataset is copied from its stage to the container's disk, training runs on the
 # GPU compute pool, and the ONNX file and card go back to a stage. The model is then logged to the
-# Model Registry as a custom model that runs the ONNX graph with onnxruntime.
+# Model Registry as a custom model that runs `defectkit_handler.py` (written beside this script):
+# `PREDICT` takes the encoded image bytes and answers detections in image pixels.
 
 # %%
 # defectkit:include stage_download
@@ -699,33 +700,7 @@ def stage_upload(session, files, stage_path):
         session.file.put(str(f), stage_path, auto_compress=False, overwrite=True)
 
 
-def log_to_registry(session, out_dir, card, model_name):
-    import pandas as pd
-    from snowflake.ml.model import custom_model
-    from snowflake.ml.registry import Registry
-
-    class OnnxDetector(custom_model.CustomModel):
-        def __init__(self, context):
-            super().__init__(context)
-            import onnxruntime as ort
-            self.session = ort.InferenceSession(self.context.path('onnx'), providers=['CPUExecutionProvider'])
-
-        @custom_model.inference_api
-        def predict(self, df: pd.DataFrame) -> pd.DataFrame:
-            # One preprocessed tensor per row (flattened C*H*W floats in 0..1); raw [4+nc, A] back.
-            inp = self.session.get_inputs()[0]
-            shape = [card['input']['channels'], card['input']['height'], card['input']['width']]
-            x = np.stack([np.asarray(v, dtype=np.float32).reshape(shape) for v in df['IMAGE']])
-            y = self.session.run(None, {inp.name: x})[0]
-            return pd.DataFrame({'OUTPUT': [json.dumps(o.tolist()) for o in y]})
-
-    ctx = custom_model.ModelContext(artifacts={'onnx': str(out_dir / 'model.onnx'), 'card': str(out_dir / 'model.json')})
-    sample = pd.DataFrame({'IMAGE': [np.zeros(card['input']['channels'] * card['input']['height'] * card['input']['width'], np.float32).tolist()]})
-    reg = Registry(session=session)
-    mv = reg.log_model(OnnxDetector(ctx), model_name=model_name, version_name=f"V{time.strftime('%Y%m%d_%H%M%S')}",
-                       conda_dependencies=['onnxruntime', 'numpy', 'pandas'], sample_input_data=sample,
-                       comment=f"{card['name']} ({card['recipe']['name']}), val mAP50 {card['metrics']['coco']['map50']:.3f}")
-    return mv
+# defectkit:include log_to_registry
 
 # %% [markdown]
 # ## Run
@@ -750,7 +725,8 @@ def main(args):
     if args.stage_out:
         stage_upload(session, [out_dir / 'model.onnx', out_dir / 'model.json'], args.stage_out)
     if args.registry_model:
-        log_to_registry(session, out_dir, card, args.registry_model)
+        comment = f"{card['name']} ({card['recipe']['name']}), val mAP50 {card['metrics']['coco']['map50']:.3f}"
+        log_to_registry(session, out_dir, card, args.registry_model, comment=comment)
 
 
 if __name__ == '__main__':

@@ -135,36 +135,14 @@ def run(args, data_dir, out_dir, log=print):
 # %% [markdown]
 # ## Snowflake: stage in, stage out, Model Registry
 # The dataset stage is copied to the container's disk; the ONNX file and card go back to a stage
-# and the model is logged to the registry as a custom model that runs the ONNX graph.
+# and the model is logged to the registry as a custom model that runs `defectkit_handler.py` (written
+# beside this script): `PREDICT` takes the encoded image bytes and answers detections in image pixels.
 
 # %%
 # defectkit:include stage_download
 
 
-def log_to_registry(session, out_dir, card, model_name):
-    import numpy as np
-    import pandas as pd
-    from snowflake.ml.model import custom_model
-    from snowflake.ml.registry import Registry
-
-    class OnnxYolo(custom_model.CustomModel):
-        def __init__(self, context):
-            super().__init__(context)
-            import onnxruntime as ort
-            self.session = ort.InferenceSession(self.context.path('onnx'), providers=['CPUExecutionProvider'])
-
-        @custom_model.inference_api
-        def predict(self, df: pd.DataFrame) -> pd.DataFrame:
-            shape = [3, card['input']['height'], card['input']['width']]
-            x = np.stack([np.asarray(v, dtype=np.float32).reshape(shape) for v in df['IMAGE']])
-            y = self.session.run(None, {'images': x})[0]
-            return pd.DataFrame({'OUTPUT': [json.dumps(o.tolist()) for o in y]})
-
-    ctx = custom_model.ModelContext(artifacts={'onnx': str(out_dir / 'model.onnx'), 'card': str(out_dir / 'model.json')})
-    sample = pd.DataFrame({'IMAGE': [np.zeros(3 * card['input']['height'] * card['input']['width'], np.float32).tolist()]})
-    return Registry(session=session).log_model(
-        OnnxYolo(ctx), model_name=model_name, version_name=f"V{time.strftime('%Y%m%d_%H%M%S')}",
-        conda_dependencies=['onnxruntime', 'numpy', 'pandas'], sample_input_data=sample)
+# defectkit:include log_to_registry
 
 # %% [markdown]
 # ## Run

@@ -1,7 +1,7 @@
 import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { emitRegistryPackage, registryPackageModelPath } from '@defectkit/notebooks';
+import { emitRegistryPackage, readHandlerSource, registryPackageModelPath } from '@defectkit/notebooks';
 import { RegistryError } from './errors.js';
 import { digestFile, type FileDigest } from './content-hash.js';
 import type { ModelCardSummary } from './model-source.js';
@@ -17,14 +17,14 @@ export interface RegistryPackageDir {
   remove(): Promise<void>;
 }
 
-/** Writes the registry package of a model folder: the emitted handler files plus the ONNX model. */
+/** Writes the registry package of a model folder: the one model handler (`defectkit_handler.py`), manifest and environment files, plus the ONNX model and its card. */
 export async function writeRegistryPackage(source: string, card: ModelCardSummary, name: string): Promise<RegistryPackageDir> {
   const dir = await mkdtemp(join(tmpdir(), 'defectkit-package-'));
   const remove = (): Promise<void> => rm(dir, { recursive: true, force: true });
   try {
     let emitted;
     try {
-      emitted = emitRegistryPackage(card.card, { name });
+      emitted = emitRegistryPackage(card.card, await readHandlerSource(), { name });
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       throw new RegistryError('REGISTRY_MODEL_SOURCE', `${join(source, 'model.json')}: cannot build a Snowflake registry package: ${reason}`, { file: join(source, 'model.json') }, { cause: error });

@@ -41,10 +41,14 @@ export async function expandIncludes(text: string, template: string, dir: string
   return lines.join('\n');
 }
 
-/** Reads the script templates of the given recipes (all of them by default), shared fragments included. */
+/**
+ * Reads the script templates of the given recipes (all of them by default), shared fragments included, and the
+ * model handler (`templates/defectkit_handler.py`) every recipe ships beside its script.
+ */
 export async function loadRecipeTemplates(names: readonly RecipeName[] = RECIPE_NAMES, dir = templatesDir()): Promise<RecipeTemplates> {
   const entries = await Promise.all(
     names.map(async (name) => [name, await expandIncludes(await readFile(join(dir, `${name}.py`), 'utf8'), `templates/${name}.py`, dir)] as const),
   );
-  return Object.fromEntries(entries) as RecipeTemplates;
+  const handler = await readFile(join(dir, 'defectkit_handler.py'), 'utf8');
+  return { ...(Object.fromEntries(entries) as RecipeTemplates), handler };
 }

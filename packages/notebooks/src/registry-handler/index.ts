@@ -1,2 +1,8 @@
-export { emitRegistryPackage, handlerLayouts, registryPackageModelPath, type RegistryPackageFile, type RegistryPackageOptions } from './registry-package.js';
-export { predictPySource } from './predict-py.js';
+export {
+  emitRegistryPackage,
+  handlerDependencies,
+  registryPackageHandlerPath,
+  registryPackageModelPath,
+  type RegistryPackageFile,
+  type RegistryPackageOptions,
+} from './registry-package.js';

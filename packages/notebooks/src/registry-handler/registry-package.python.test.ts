@@ -5,10 +5,11 @@ import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { goldenDir, systemPython } from '../../../../test/support/paths.js';
+import { readHandlerSource } from '../node/handler-source.js';
 import { emitRegistryPackage } from './registry-package.js';
 import { testCard as card } from './test-card.js';
 
-// Runs the emitted predict.py's functions on the golden inputs with Debian's python3 + numpy; onnxruntime is
+// Runs the packaged handler's (templates/defectkit_handler.py as functions/predict.py) functions on the golden inputs with Debian's python3 + numpy; onnxruntime is
 // replaced by an injected session object that returns a stored golden head output.
 const harness = String.raw`
 import base64, importlib.util, io, json, sys
@@ -52,9 +53,10 @@ class Session:
         self.seen = {"shape": list(x.shape), "dtype": str(x.dtype), "corner": float(x[0, 0, 0, 0]), "centre": float(x[0, 1, 160, 160])}
         return [tensor("ultralytics_bcn_input0")]
 session = Session()
-predict.set_session(session)
+card = json.load(open(sys.argv[3]))
+handler = predict.Handler(card, session=session)
 buffer = io.BytesIO(); Image.new("RGB", (640, 480), (51, 102, 153)).save(buffer, format="PNG")
-result = predict.predict_rows([buffer.getvalue(), base64.b64encode(buffer.getvalue()).decode("ascii")])
+result = handler.predict_rows([buffer.getvalue(), base64.b64encode(buffer.getvalue()).decode("ascii")])
 out["detect"] = {"results": result, "seen": session.seen}
 print(json.dumps(out))
 `;
@@ -71,10 +73,10 @@ interface LetterboxCase {
   inverse: { current: { box_back: number[] }; current_equals_letterbox_pad: boolean };
 }
 
-describe('emitRegistryPackage under Debian python3 + numpy', () => {
+describe('the packaged model handler under Debian python3 + numpy', () => {
   it('predict.py registers infer() as a vectorized UDF inside Snowflake and answers one OBJECT per row', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'defectkit-handler-'));
-    const predict = emitRegistryPackage(card).find((file) => file.path === 'functions/predict.py')!;
+    const predict = emitRegistryPackage(card, await readHandlerSource()).find((file) => file.path === 'functions/predict.py')!;
     await writeFile(join(dir, 'predict.py'), predict.content);
     // Stand-ins for the warehouse's _snowflake module and pandas (not installed here).
     const udf = String.raw`
@@ -103,7 +105,9 @@ sys.modules["_snowflake"] = snow
 sys.modules["pandas"] = pandas
 spec = importlib.util.spec_from_file_location("predict", sys.argv[1])
 predict = importlib.util.module_from_spec(spec); spec.loader.exec_module(predict)
-predict.detect = lambda value: {"DETECTIONS": [], "WIDTH": len(value), "HEIGHT": 0}
+class Fake:
+    def predict_rows(self, values): return [{"DETECTIONS": [], "WIDTH": len(value), "HEIGHT": 0} for value in values]
+predict._default = Fake()
 print(json.dumps({"decorated": calls, "flag": getattr(predict.infer, "vectorized", False), "out": predict.infer(DataFrame([[b"abc"], [b"hello"]]))}))
 `;
     await writeFile(join(dir, 'udf.py'), udf);
@@ -120,12 +124,12 @@ print(json.dumps({"decorated": calls, "flag": getattr(predict.infer, "vectorized
 
   it("predict.py's letterbox, NMS and decoding pass the golden cases under Debian's python3 + numpy", async () => {
     const dir = await mkdtemp(join(tmpdir(), 'defectkit-handler-'));
-    for (const file of emitRegistryPackage(card)) {
+    for (const file of emitRegistryPackage(card, await readHandlerSource())) {
       await mkdir(dirname(join(dir, file.path)), { recursive: true });
       await writeFile(join(dir, file.path), file.content);
     }
     await writeFile(join(dir, 'harness.py'), harness);
-    const { stdout } = await promisify(execFile)(systemPython, [join(dir, 'harness.py'), join(dir, 'functions', 'predict.py'), goldenDir], { maxBuffer: 64 << 20 });
+    const { stdout } = await promisify(execFile)(systemPython, [join(dir, 'harness.py'), join(dir, 'functions', 'predict.py'), goldenDir, join(dir, 'model', 'model.json')], { maxBuffer: 64 << 20 });
     const out = JSON.parse(stdout) as {
       letterbox: Record<string, { geometry: Record<string, unknown>; box_back: number[]; image_hw?: number[]; values?: number[] }>;
       nms: Record<string, number[]>;
@@ -178,7 +182,7 @@ print(json.dumps({"decorated": calls, "flag": getattr(predict.infer, "vectorized
         expect(detection.x2).toBeCloseTo(clip(x2! / 0.5, 640), 3);
         expect(detection.y2).toBeCloseTo(clip((y2! - 40) / 0.5, 480), 3);
         expect(detection.score).toBeCloseTo(score!, 6);
-        expect(detection.classId).toBe(cls);
+        expect(detection.class_id).toBe(cls);
         expect(detection.label).toBe(`c${cls}`);
       });
     }

@@ -1,5 +1,4 @@
-import { InvalidArgumentError } from '@defectkit/core';
-import { predictPySource } from './predict-py.js';
+import { parseModelCard } from '@defectkit/detector';
 
 /** One text file of a registry package, at its path relative to the package root. */
 export interface RegistryPackageFile {
@@ -19,62 +18,44 @@ export interface RegistryPackageOptions {
   createdAt?: Date;
 }
 
-/** The output layouts `functions/predict.py` decodes (the YOLO family and end-to-end exports). */
-export const handlerLayouts = ['ultralytics-bcn', 'ultralytics-bnc', 'yolov5-bnc', 'end2end-bn6'] as const;
-
 /** The model file the package carries beside the emitted files; the caller copies it to this path. */
 export const registryPackageModelPath = 'model/model.onnx';
+
+/** Where the handler sits in a registry package; the manifest's `handler` is `functions.predict.infer`. */
+export const registryPackageHandlerPath = 'functions/predict.py';
+
+/** The packages the handler imports, as the conda / pip names the warehouse and a local venv install. */
+export const handlerDependencies = ['numpy', 'onnxruntime', 'pandas', 'pillow'] as const;
 
 function yamlString(value: string): string {
   return JSON.stringify(value); // a JSON string is a valid YAML double-quoted scalar
 }
 
-function field(card: Record<string, unknown>, name: string): Record<string, unknown> {
-  const value = card[name];
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new InvalidArgumentError('HANDLER_MODEL_CARD', `model card field "${name}" must be an object`, { field: name });
-  }
-  return value as Record<string, unknown>;
-}
-
 /**
  * The text files of a Snowflake Model Registry package for a DefectKit model card (what `CREATE MODEL ...
- * FROM @stage/path` reads): `MANIFEST.yml`, `functions/predict.py`, the runtime `conda.yml`,
- * `model/model.yaml`, `model/env/*` and `model/model.json` (the card). The caller adds
- * {@link registryPackageModelPath}. Throws `HANDLER_UNSUPPORTED_LAYOUT` for output layouts the handler
- * cannot decode and `HANDLER_MODEL_CARD` for a card without the fields it needs.
+ * FROM @stage/path` reads): `MANIFEST.yml`, `functions/predict.py` (the handler, `handlerSource`: the text
+ * of `templates/defectkit_handler.py`, read with `readHandlerSource()` from the `/node` entry), the
+ * runtime `conda.yml`, `model/model.yaml`, `model/env/*` and `model/model.json` (the card). The caller adds
+ * {@link registryPackageModelPath}. Every family of the card schema is served by the one handler, so the
+ * only refusal is an invalid card (`MODEL_CARD_INVALID`, from `@defectkit/detector`'s parser).
  *
  * @example
- * const files = emitRegistryPackage(JSON.parse(readFileSync('models/pcb-defects/model.json', 'utf8')));
+ * const files = emitRegistryPackage(JSON.parse(readFileSync('models/pcb-defects/model.json', 'utf8')), await readHandlerSource());
  * for (const file of files) writeFileSync(join(dir, file.path), file.content);
  */
-export function emitRegistryPackage(card: Record<string, unknown>, options: RegistryPackageOptions = {}): RegistryPackageFile[] {
-  const input = field(card, 'input');
-  const output = field(card, 'output');
-  const thresholds = field(card, 'thresholds');
-  const classes = card.classes;
-  if (!Array.isArray(classes) || !classes.every((name) => typeof name === 'string')) {
-    throw new InvalidArgumentError('HANDLER_MODEL_CARD', 'model card field "classes" must be an array of strings', { field: 'classes' });
-  }
-  const layout = output.layout;
-  if (typeof layout !== 'string' || !(handlerLayouts as readonly string[]).includes(layout)) {
-    throw new InvalidArgumentError('HANDLER_UNSUPPORTED_LAYOUT', `the registry handler decodes ${handlerLayouts.join(', ')}; the model card says output.layout ${JSON.stringify(layout)}`, {
-      field: 'output.layout',
-      value: layout,
-    });
-  }
+export function emitRegistryPackage(card: unknown, handlerSource: string, options: RegistryPackageOptions = {}): RegistryPackageFile[] {
+  const parsed = parseModelCard(card, 'model.json');
   const python = options.pythonVersion ?? '3.11';
-  const name = options.name ?? (typeof card.name === 'string' ? card.name : 'model');
+  const name = options.name ?? parsed.name;
   const createdAt = (options.createdAt ?? new Date()).toISOString();
-  const config = JSON.stringify({ classes, input, output: { layout }, thresholds: { conf: 0.25, iou: 0.7, maxDet: 300, ...thresholds } });
-  const condaDependencies = [`python==${python}.*`, 'numpy', 'onnxruntime', 'pandas', 'pillow'];
   const conda = [
     'name: snow-env',
     'channels:',
     '  - https://repo.anaconda.com/pkgs/snowflake',
     '  - nodefaults',
     'dependencies:',
-    ...condaDependencies.map((dependency) => `  - ${dependency}`),
+    `  - python==${python}.*`,
+    ...handlerDependencies.map((dependency) => `  - ${dependency}`),
     '',
   ].join('\n');
   const manifest = [
@@ -137,15 +118,17 @@ export function emitRegistryPackage(card: Record<string, unknown>, options: Regi
     '        type: INT64',
     '      - name: HEIGHT',
     '        type: INT64',
+    '      - name: LABELS',
+    '        type: STRING',
     '',
   ].join('\n');
   return [
     { path: 'MANIFEST.yml', content: manifest },
-    { path: 'functions/predict.py', content: predictPySource(config) },
+    { path: registryPackageHandlerPath, content: handlerSource },
     { path: 'runtimes/python_runtime/env/conda.yml', content: conda },
     { path: 'model/model.yaml', content: modelYaml },
     { path: 'model/env/conda.yml', content: conda },
-    { path: 'model/env/requirements.txt', content: 'numpy\nonnxruntime\npandas\npillow\n' },
+    { path: 'model/env/requirements.txt', content: `${handlerDependencies.join('\n')}\n` },
     { path: 'model/model.json', content: `${JSON.stringify(card, null, 2)}\n` },
   ];
 }
