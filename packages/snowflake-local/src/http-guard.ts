@@ -120,7 +120,8 @@ export function createHttpGuard(port: () => number, limits: Partial<HttpGuardLim
     try {
       return JSON.parse(buf.toString('utf8')) as unknown;
     } catch (cause) {
-      throw new HttpGuardError('HTTP_BAD_BODY', 400, `the body is not JSON: ${(cause as Error).message}`, { field: 'body' }, { cause });
+      // Not the parser's message: it quotes the body, which may hold a password.
+      throw new HttpGuardError('HTTP_BAD_BODY', 400, 'the body is not JSON', { field: 'body', bytes: buf.length }, { cause });
     }
   };
 

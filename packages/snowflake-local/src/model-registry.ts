@@ -92,7 +92,6 @@ export async function runModelStatement(env: ExecEnv, s: Token[]): Promise<State
       k += 3;
     }
     const { name, end } = modelName(env, s, k, 'CREATE MODEL');
-    await requireSchema(env, name);
     if (!kw(s, end, 'WITH')) throw compilationError('syntax error: expected WITH VERSION after the model name.');
     if (kw(s, end + 1, 'LIVE')) throw unsupported('CREATE MODEL … WITH LIVE VERSION');
     if (!kw(s, end + 1, 'VERSION')) throw compilationError('syntax error: expected WITH VERSION.');
@@ -101,6 +100,7 @@ export async function runModelStatement(env: ExecEnv, s: Token[]): Promise<State
     if (kw(s, end + 4, 'MODEL')) throw unsupported('CREATE MODEL … FROM MODEL');
     // Prove the version's folder name before anything is dropped or copied.
     env.paths.modelVersionDir(name.database, name.schema, name.name, version);
+    await requireSchema(env, name);
     const existing = catalog.findModel(name.database, name.schema, name.name);
     if (existing) {
       if (ifNotExists) return status(`${name.name} already exists, statement succeeded.`);
@@ -213,9 +213,10 @@ async function alterModel(env: ExecEnv, name: ObjectName, model: ModelRecord, s:
     if (v.name === model.defaultVersion && model.versions.length > 1) {
       throw compilationError(`Cannot drop the default version '${v.name}' of model '${fullName(name)}'.`, { version: v.name });
     }
+    const dir = env.paths.modelVersionDir(name.database, name.schema, model.name, v.name);
     model.versions = model.versions.filter((x) => x !== v);
     if (model.defaultVersion === v.name) model.defaultVersion = null;
-    rmSync(env.paths.modelVersionDir(name.database, name.schema, model.name, v.name), { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true });
     return ok;
   }
   if (kw(s, k, 'RENAME') && kw(s, k + 1, 'TO')) {
@@ -235,8 +236,9 @@ async function alterModel(env: ExecEnv, name: ObjectName, model: ModelRecord, s:
 }
 
 function dropModel(env: ExecEnv, name: ObjectName, model: ModelRecord): void {
+  const dir = env.paths.modelDir(name.database, name.schema, model.name);
   env.catalog.models = env.catalog.models.filter((m) => m !== model);
-  rmSync(env.paths.modelDir(name.database, name.schema, model.name), { recursive: true, force: true });
+  rmSync(dir, { recursive: true, force: true });
 }
 
 function showStatement(env: ExecEnv, s: Token[]): StatementResult {

@@ -317,8 +317,9 @@ function dropStage(env: ExecEnv, s: Token[]): StatementResult {
     if (ifExists) return status(`Drop statement executed successfully (${name.name} already dropped).`);
     throw doesNotExist('Stage', `${name.database}.${name.schema}.${name.name}`);
   }
+  const dir = env.paths.namedStageDir(name.database, name.schema, name.name);
   env.catalog.stages = env.catalog.stages.filter((st) => st !== existing);
-  rmSync(env.paths.namedStageDir(name.database, name.schema, name.name), { recursive: true, force: true });
+  rmSync(dir, { recursive: true, force: true });
   env.catalog.save();
   return status(`${name.name} successfully dropped.`);
 }
@@ -338,7 +339,13 @@ function showStages(env: ExecEnv): StatementResult {
 export function dropTemporaryStages(env: Pick<ExecEnv, 'catalog' | 'paths'>, keys: Iterable<string>): void {
   const drop = new Set(keys);
   for (const st of env.catalog.stages.filter((x) => x.temporary && drop.has(`${x.database}.${x.schema}.${x.name}`))) {
-    rmSync(env.paths.namedStageDir(st.database, st.schema, st.name), { recursive: true, force: true });
+    let dir: string;
+    try {
+      dir = env.paths.namedStageDir(st.database, st.schema, st.name);
+    } catch {
+      continue; // a folder that cannot be proven inside is left alone; the record still goes
+    }
+    rmSync(dir, { recursive: true, force: true });
   }
   env.catalog.stages = env.catalog.stages.filter((x) => !(x.temporary && drop.has(`${x.database}.${x.schema}.${x.name}`)));
 }
