@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -13,7 +13,9 @@ describe('defectkit snowflake-local', () => {
 
   it('prints listening <url> and the connection options, serves the driver, and stops on SIGTERM', async () => {
     const dir = join(work, 'data');
-    const child = spawn(process.execPath, ['--import', 'tsx', 'packages/cli/src/dev.ts', 'snowflake-local', '--port', '0', '--dir', dir, '--user', 'bob', '--password', 'pw'], {
+    const secret = 'pw-Secret-4711';
+    writeFileSync(join(work, 'password.txt'), `${secret}\n`);
+    const child = spawn(process.execPath, ['--import', 'tsx', 'packages/cli/src/dev.ts', 'snowflake-local', '--port', '0', '--dir', dir, '--user', 'bob', '--password-file', join(work, 'password.txt')], {
       cwd: repoRoot,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -24,9 +26,10 @@ describe('defectkit snowflake-local', () => {
     const first = (await lines.next()).value as string;
     const second = (await lines.next()).value as string;
     expect(first, stderr).toMatch(/^listening http:\/\/127\.0\.0\.1:\d+$/);
-    const options = JSON.parse(second) as { accessUrl: string; account: string; username: string; password: string };
-    expect(options).toMatchObject({ accessUrl: first.slice('listening '.length), username: 'bob', password: 'pw' });
-    const server = { connectionOptions: options } as Parameters<typeof connect>[0];
+    const printed = JSON.parse(second) as { accessUrl: string; account: string; username: string };
+    expect(printed).toEqual({ accessUrl: first.slice('listening '.length), account: 'snowflake_local', username: 'bob' });
+    expect(`${first}\n${second}`).not.toContain(secret);
+    const server = { connectionOptions: { ...printed, password: secret } } as Parameters<typeof connect>[0];
     const conn = await connect(server, { database: 'CLI_DB' });
     const { rows } = await exec(conn, 'select current_user() as u, 40 + 2 as n');
     expect(rows).toEqual([{ U: 'BOB', N: 42 }]);

@@ -5,7 +5,11 @@ interface SnowflakeLocalFlags {
   dir?: string;
   user?: string;
   password?: string;
+  passwordFile?: string;
 }
+
+/** Environment variable that may carry the password, so it never appears in `ps`. */
+const PASSWORD_ENV = 'DEFECTKIT_SNOWFLAKE_LOCAL_PASSWORD';
 
 /** Registers `defectkit snowflake-local`. */
 export function registerSnowflakeLocal(program: Command): void {
@@ -16,22 +20,27 @@ export function registerSnowflakeLocal(program: Command): void {
     .option('--dir <data dir>', 'keep databases, stages and models in this folder (default: in memory)')
     .option('--user <name>', 'login name (default: defectkit)')
     .option('--password <secret>', 'password (default: defectkit); also accepted as a programmatic access token')
+    .option('--password-file <file>', `read the password from a file (first line); or set ${PASSWORD_ENV}. Neither shows in ps`)
     .action(async (flags: SnowflakeLocalFlags) => {
       const { InvalidArgumentError } = await import('@defectkit/core');
       const port = Number(flags.port);
       if (!/^\d+$/.test(flags.port) || port > 65535) {
         throw new InvalidArgumentError('INVALID_OPTION', `--port must be an integer 0-65535 (got "${flags.port}")`, { field: 'port', value: flags.port });
       }
-      if ((flags.user === undefined) !== (flags.password === undefined)) {
-        throw new InvalidArgumentError('INVALID_OPTION', '--user and --password go together', { field: flags.user === undefined ? 'user' : 'password' });
+      const password = await readPassword(flags);
+      if (flags.user !== undefined && password === undefined) {
+        throw new InvalidArgumentError('INVALID_OPTION', `--user needs a password: --password-file, ${PASSWORD_ENV} or --password`, { field: 'password' });
       }
       const { startSnowflakeLocal } = await import('@defectkit/snowflake-local');
       const server = await startSnowflakeLocal({
         port,
         ...(flags.dir !== undefined ? { dir: flags.dir } : {}),
-        ...(flags.user !== undefined ? { users: { [flags.user]: flags.password! } } : {}),
+        // A password without --user is the default login's.
+        ...(password !== undefined ? { users: { [flags.user ?? 'defectkit']: password } } : {}),
       });
-      process.stdout.write(`listening ${server.url}\n${JSON.stringify(server.connectionOptions)}\n`);
+      // The password is never printed: the caller gave it, or it is the documented default.
+      const { password: _secret, ...printable } = server.connectionOptions;
+      process.stdout.write(`listening ${server.url}\n${JSON.stringify(printable)}\n`);
       // Serve until interrupted; closing flushes DuckDB so a --dir survives the restart.
       await new Promise<void>((resolve) => {
         const stop = (): void => {
@@ -44,4 +53,28 @@ export function registerSnowflakeLocal(program: Command): void {
       });
       await server.close();
     });
+}
+
+/** The password from exactly one of --password-file, the environment variable or --password; undefined when none. */
+async function readPassword(flags: SnowflakeLocalFlags): Promise<string | undefined> {
+  const { InvalidArgumentError } = await import('@defectkit/core');
+  const fromEnv = process.env[PASSWORD_ENV];
+  const sources = [flags.passwordFile !== undefined, fromEnv !== undefined && fromEnv !== '', flags.password !== undefined].filter(Boolean).length;
+  if (sources > 1) {
+    throw new InvalidArgumentError('INVALID_OPTION', `give the password one way: --password-file, ${PASSWORD_ENV} or --password`, { field: 'password' });
+  }
+  if (flags.passwordFile !== undefined) {
+    const { readFileSync } = await import('node:fs');
+    let text: string;
+    try {
+      text = readFileSync(flags.passwordFile, 'utf8');
+    } catch (cause) {
+      throw new InvalidArgumentError('INVALID_OPTION', `--password-file ${flags.passwordFile}: ${(cause as NodeJS.ErrnoException).code ?? 'unreadable'}`, { field: 'password-file', file: flags.passwordFile }, { cause });
+    }
+    const line = text.split(/\r?\n/)[0] ?? '';
+    if (line === '') throw new InvalidArgumentError('INVALID_OPTION', `--password-file ${flags.passwordFile}: the first line is empty`, { field: 'password-file', file: flags.passwordFile });
+    return line;
+  }
+  if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
+  return flags.password;
 }
