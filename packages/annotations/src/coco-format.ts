@@ -2,6 +2,7 @@
  * COCO detection JSON (`images`, `annotations`, `categories`). Category ids are kept as a mapping
  * (`Dataset.categoryIds`), never renumbered; `iscrowd`, `area` and annotation / image ids are preserved.
  */
+import { cocoImageId } from '@defectkit/core';
 import { fromCocoBox, toCocoBox } from './box-geometry.js';
 import { AnnotationParseError } from './errors.js';
 import type { Finding } from './findings.js';
@@ -117,13 +118,15 @@ export function parseCocoJson(text: string, file: string): CocoParsed {
 
 /**
  * Formats images as a COCO detection file. Category ids come from `dataset.categoryIds` (or `index + 1`);
- * image and annotation ids are kept when present and unique, else numbered from 1; `area` defaults to w·h.
+ * image ids are kept when present and unique, else `cocoImageId(file_name)` (`@defectkit/core`); annotation ids
+ * are kept when present and unique, else numbered from 1; `area` defaults to w·h.
  * @param fileName the `file_name` to write for each image.
  * @example formatCocoJson(dataset, dataset.images, (image) => image.path)
  */
 export function formatCocoJson(dataset: Pick<Dataset, 'classes' | 'categoryIds'>, images: readonly ImageRecord[], fileName: (image: ImageRecord, index: number) => string): string {
   const categoryIds = dataset.categoryIds ?? dataset.classes.map((_, i) => i + 1);
-  const imageIds = uniqueIds(images.map((i) => i.id));
+  // Images without an id get the one image-identity rule's id (from the file name), the id `detect` writes for them.
+  const imageIds = uniqueIds(images.map((image, i) => image.id ?? cocoImageId(fileName(image, i))));
   const boxes = images.flatMap((image) => image.boxes);
   const annotationIds = uniqueIds(boxes.map((b) => b.id));
   let a = 0;

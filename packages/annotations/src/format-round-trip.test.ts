@@ -1,6 +1,7 @@
 // Pure (in-memory) round trips through the text formats, property-based: YOLO -> VOC -> COCO -> YOLO.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { cocoImageId } from '@defectkit/core';
 import { formatCocoJson, parseCocoJson } from './coco-format.js';
 import type { ImageRecord } from './model.js';
 import { formatVocXml, parseVocXml } from './voc-format.js';
@@ -59,10 +60,10 @@ describe('COCO', () => {
     ]);
   });
 
-  it('writes 1-based ids when the dataset has none, and w*h as area', () => {
+  it('writes image ids by the image-identity rule and 1-based annotation ids when the dataset has none, and w*h as area', () => {
     const out = JSON.parse(formatCocoJson({ classes: ['a', 'b'] }, [{ path: 'p.jpg', width: 9, height: 9, boxes: [{ x1: 1, y1: 1, x2: 4, y2: 3, classId: 1 }] }], () => 'p.jpg'));
     expect(out.categories).toEqual([{ id: 1, name: 'a' }, { id: 2, name: 'b' }]);
-    expect(out.annotations[0]).toEqual({ id: 1, image_id: 1, category_id: 2, bbox: [1, 1, 3, 2], area: 6, iscrowd: 0 });
+    expect(out.annotations[0]).toEqual({ id: 1, image_id: cocoImageId('p.jpg'), category_id: 2, bbox: [1, 1, 3, 2], area: 6, iscrowd: 0 });
   });
 
   it('reports unknown categories, unlisted images, bad bboxes and negative sizes with their lines', () => {

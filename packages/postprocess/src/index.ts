@@ -25,6 +25,7 @@ export {
   normalizedCxcywhToXyxy,
 } from './geometry/box-format.js';
 export { readOnnxMetadata } from './metadata/onnx-metadata.js';
+export { readOnnxGraphIo, type OnnxGraphIo, type OnnxTensorInfo } from './metadata/onnx-graph-io.js';
 export { parsePythonLiteral, type PyValue } from './metadata/python-literal.js';
 export { parseMetadataValues, parseUltralyticsMetadata, namesToArray, type UltralyticsMetadata } from './metadata/ultralytics-metadata.js';
 export { OutputShapeError, MetadataParseError, EvaluationInputError } from './errors.js';
@@ -96,7 +97,7 @@ export {
   type ThresholdMetricsResult,
   type ClassCounts,
 } from './metrics/threshold-metrics.js';
-export { predictionsFromCocoResults, parseDeepPcbResults, fileStem, numericImageId } from './metrics/prediction-files.js';
+export { predictionsFromCocoResults, parseDeepPcbResults } from './metrics/prediction-files.js';
 export {
   deepPcbResultName,
   formatCocoResults,
@@ -109,3 +110,16 @@ export {
   type CocoResultOptions,
   type ImageDetections,
 } from './metrics/result-formats.js';
+export {
+  EVAL_PROTOCOLS,
+  evaluateDetections,
+  formatEvalReport,
+  formatFigure,
+  parseEvalProtocol,
+  type EvalData,
+  type EvalProtocol,
+  type EvalReport,
+  type EvalTableRow,
+  type EvaluateOptions,
+} from './metrics/evaluate-detections.js';
+export { alignResultImageIds } from './metrics/coco-image-ids.js';

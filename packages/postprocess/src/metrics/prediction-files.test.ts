@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Dataset } from '@defectkit/annotations';
-import { DefectKitError } from '@defectkit/core';
-import { fileStem, numericImageId, parseDeepPcbResults, predictionsFromCocoResults } from './prediction-files.js';
+import { cocoImageId, DefectKitError } from '@defectkit/core';
+import { parseDeepPcbResults, predictionsFromCocoResults } from './prediction-files.js';
 
 const gt: Dataset = {
   classes: ['open', 'short', 'pin-hole'],
@@ -36,9 +36,10 @@ describe('predictionsFromCocoResults', () => {
     ]);
   });
 
-  it('matches the numeric image_id the detector writes for DeepPCB-style file names', () => {
-    expect(numericImageId('g/00041/00041004_test.jpg')).toBe(41004);
-    expect(numericImageId('g/board_a.png')).toBeUndefined();
+  it('matches the image_id of the image-identity rule (what the detector writes), numeric or hashed', () => {
+    const named: Dataset = { ...gt, images: [...gt.images, { path: 'g/board_a.png', width: 9, height: 9, boxes: [] }] };
+    const hashed = predictionsFromCocoResults([{ image_id: cocoImageId('other/folder/board_a.png'), category_id: 1, bbox: [0, 0, 1, 1], score: 0.3 }], named);
+    expect(hashed[2]!.detections).toHaveLength(1);
     const preds = predictionsFromCocoResults([{ image_id: 101, category_id: 2, bbox: [0, 0, 2, 2], score: 0.4 }], gt);
     expect(preds[1]!.detections).toEqual([{ x1: 0, y1: 0, x2: 2, y2: 2, score: 0.4, classId: 1 }]);
     expect(preds[0]!.detections).toEqual([]);
@@ -48,6 +49,9 @@ describe('predictionsFromCocoResults', () => {
     const withIds: Dataset = { ...gt, categoryIds: [7, 8, 9], images: gt.images.map((im, i) => ({ ...im, id: 10 + i })) };
     const preds = predictionsFromCocoResults([{ image_id: 11, category_id: 8, bbox: [0, 0, 1, 1], score: 1 }], withIds);
     expect(preds[1]).toEqual({ imageKey: 11, detections: [{ x1: 0, y1: 0, x2: 1, y2: 1, score: 1, classId: 1 }] });
+    // Own ids win; the rule's id (from the file name) still finds an image whose own id is different.
+    const byRule = predictionsFromCocoResults([{ image_id: 100, category_id: 8, bbox: [0, 0, 1, 1], score: 1 }], withIds);
+    expect(byRule[0]!.detections).toHaveLength(1);
   });
 
   it('names the entry of unknown images, categories and malformed boxes', () => {
@@ -77,10 +81,5 @@ describe('parseDeepPcbResults', () => {
     expect(error?.message).toContain('b.txt:2');
     expect(errorOf(() => parseDeepPcbResults('1,2,3,4,0.5,scratch', gt.classes, 'c.txt'))?.details).toEqual({ file: 'c.txt', line: 1 });
     expect(errorOf(() => parseDeepPcbResults('1,2,3,4,0.5', gt.classes, 'd.txt'))?.code).toBe('EVAL_INPUT');
-  });
-
-  it('fileStem drops folders and the extension', () => {
-    expect(fileStem('a/b/00041000_test.jpg')).toBe('00041000_test');
-    expect(fileStem('c\\\\d.e.png')).toBe('d.e');
   });
 });

@@ -1,41 +1,27 @@
 import type { Dataset } from '@defectkit/annotations';
+import { cocoImageId, imageFileStem, imageKey } from '@defectkit/core';
 import { EvaluationInputError } from '../errors.js';
 import { imageKeyOf, type ImagePredictions, type PredictedBox } from './dataset-input.js';
 
-/** The file name without folders and extension (`a/b/00041_test.jpg` → `00041_test`). */
-export function fileStem(path: string): string {
-  const base = path.split(/[\\/]/).pop() ?? path;
-  const dot = base.lastIndexOf('.');
-  return dot > 0 ? base.slice(0, dot) : base;
-}
-
-/**
- * The COCO image id a results writer gives an image that has no id of its own: its file stem, without a DeepPCB
- * `_test` suffix, when that is all digits (`00041004_test.jpg` → 41004), else undefined. The detector's COCO writer
- * and the evaluator share this rule, so `defectkit detect --format coco` output evaluates against any folder dataset.
- */
-export function numericImageId(path: string): number | undefined {
-  const stem = fileStem(path).replace(/_test$/, '');
-  return /^\d+$/.test(stem) ? Number(stem) : undefined;
-}
-
 /**
  * Converts a parsed COCO results list (`[{ image_id, category_id, bbox: [x, y, w, h], score }]`) into predictions
- * for a ground-truth dataset. `image_id` matches the images' COCO ids, else (for datasets without ids) the image
- * path, its file name, its stem or its {@link numericImageId}; `category_id` matches `categoryIds` (else class index + 1).
+ * for a ground-truth dataset. `image_id` matches the images' own COCO ids first, then the id of the one
+ * image-identity rule (`cocoImageId` of `@defectkit/core`, what `detect --format coco` writes); a string
+ * `image_id` matches an image's path, file name or stem. `category_id` matches `categoryIds` (else class index + 1).
  *
  * @throws EvaluationInputError `EVAL_INPUT` naming the entry for an unknown image or category or a malformed field.
  */
 export function predictionsFromCocoResults(results: unknown, gt: Dataset, source = 'results'): ImagePredictions[] {
   if (!Array.isArray(results)) throw new EvaluationInputError(`${source} must be a JSON list of COCO results`, { file: source });
   const lookup = new Map<string, number>();
+  // Own ids first, so a results file made for the ground truth's ids always reads as pycocotools would.
   gt.images.forEach((im, i) => {
     if (im.id !== undefined) lookup.set(`#${im.id}`, i);
-    else {
-      for (const k of [im.path, im.path.split(/[\\/]/).pop()!, fileStem(im.path)]) if (!lookup.has(`=${k}`)) lookup.set(`=${k}`, i);
-      const numeric = numericImageId(im.path);
-      if (numeric !== undefined && !lookup.has(`#${numeric}`)) lookup.set(`#${numeric}`, i);
-    }
+  });
+  gt.images.forEach((im, i) => {
+    const ruleId = `#${cocoImageId(im.path)}`;
+    if (!lookup.has(ruleId)) lookup.set(ruleId, i);
+    for (const k of [im.path, imageKey(im.path), imageFileStem(im.path)]) if (!lookup.has(`=${k}`)) lookup.set(`=${k}`, i);
   });
   const classOf = new Map<number, number>(gt.classes.map((_, c) => [gt.categoryIds?.[c] ?? c + 1, c]));
   const perImage = new Map<number, PredictedBox[]>();

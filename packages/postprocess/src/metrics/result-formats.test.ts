@@ -1,4 +1,4 @@
-import type { Detection } from '@defectkit/core';
+import { cocoImageId, type Detection } from '@defectkit/core';
 import { describe, expect, it } from 'vitest';
 import { deepPcbResultName, formatCocoResults, formatDeepPcbTxt, formatJson, formatYoloTxt, type ImageDetections } from './result-formats.js';
 
@@ -19,12 +19,12 @@ describe('result writers', () => {
     expect(deepPcbResultName(item.image)).toBe('00041000.txt');
   });
 
-  it('COCO results: xywh boxes, 1-based categories, numeric image ids from DeepPCB names', () => {
+  it('COCO results: xywh boxes, 1-based categories, image ids by the image-identity rule (numeric DeepPCB stems, hashed other names)', () => {
     const results = JSON.parse(formatCocoResults([item, { image: 'x/board.png', width: 10, height: 10, detections: [d(1, 2, 4, 8, 0.7, 5, 'pin-hole')] }]));
     expect(results).toEqual([
       { image_id: 41000, category_id: 3, bbox: [10.4, 20.6, 100.1, 39.4], score: 0.91234567 },
       { image_id: 41000, category_id: 1, bbox: [0, 0, 640, 320], score: 0.5 },
-      { image_id: 2, category_id: 6, bbox: [1, 2, 3, 6], score: 0.7 },
+      { image_id: cocoImageId('board.png'), category_id: 6, bbox: [1, 2, 3, 6], score: 0.7 },
     ].map((r) => ({ ...r, bbox: r.bbox.map((v) => expect.closeTo(v, 9)) })));
     expect(JSON.parse(formatCocoResults([item], { categoryIdOffset: 0, imageIds: new Map([[item.image, 7]]) }))[0]).toMatchObject({ image_id: 7, category_id: 2 });
   });

@@ -1,5 +1,4 @@
-import type { Detection } from '@defectkit/core';
-import { fileStem, numericImageId } from './prediction-files.js';
+import { cocoImageId, imageFileStem, type Detection } from '@defectkit/core';
 
 // The writers of detection result files; their readers (for evaluation) are in prediction-files.ts beside this.
 
@@ -24,7 +23,7 @@ export function formatJson(items: readonly ImageDetections[]): string {
 
 /** The file stem of an image (`boards/00041000_test.jpg` → `00041000_test`). */
 export function imageStem(image: string): string {
-  return fileStem(image);
+  return imageFileStem(image);
 }
 
 /**
@@ -66,7 +65,7 @@ export interface CocoResult {
 
 /** Options of {@link formatCocoResults}. */
 export interface CocoResultOptions {
-  /** Image id per image path; default: the file stem (without a DeepPCB `_test` suffix) when it is all digits, else the 1-based position. */
+  /** Image id per image path; default `cocoImageId(image)`, the one image-identity rule of `@defectkit/core`. */
   imageIds?: ReadonlyMap<string, number>;
   /** Added to `classId` to make `category_id` (default 1: COCO category ids start at 1). */
   categoryIdOffset?: number;
@@ -76,9 +75,9 @@ export interface CocoResultOptions {
 export function formatCocoResults(items: readonly ImageDetections[], options: CocoResultOptions = {}): string {
   const offset = options.categoryIdOffset ?? 1;
   const results: CocoResult[] = [];
-  items.forEach((item, i) => {
-    // The evaluator matches the same numeric rule, so these results score against any folder dataset.
-    const imageId = options.imageIds?.get(item.image) ?? numericImageId(item.image) ?? i + 1;
+  items.forEach((item) => {
+    // convert and eval derive ids by the same rule, so these results score against their ground truth.
+    const imageId = options.imageIds?.get(item.image) ?? cocoImageId(item.image);
     for (const d of item.detections)
       results.push({ image_id: imageId, category_id: d.classId + offset, bbox: [d.x1, d.y1, d.x2 - d.x1, d.y2 - d.y1], score: d.score });
   });

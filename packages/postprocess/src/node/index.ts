@@ -1,0 +1,1 @@
+export { evaluateFiles, readEvalData, type EvalSources } from './read-eval-data.js';
