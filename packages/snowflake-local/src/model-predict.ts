@@ -1,62 +1,85 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { DefectKitError } from '@defectkit/core';
 import { SnowflakeSqlError } from './errors.js';
+import { HandlerWorker, type HandlerWorkerLimits } from './handler-worker.js';
+import { readModelPackage } from './model-package.js';
 import type { Predictor } from './predictor.js';
+import { handlerPython, type HandlerPythonOptions } from './python-env.js';
 
-interface LoadedDetector {
-  detect(image: Uint8Array): Promise<{ detections: object[]; width: number; height: number }>;
-  dispose(): Promise<void>;
+/** Options of {@link createHandlerPredictor}. */
+export interface HandlerPredictorOptions extends HandlerPythonOptions, HandlerWorkerLimits {
+  /** Largest single argument value, e.g. one encoded image (default 16 MiB). */
+  maxValueBytes?: number;
+}
+
+/** Snowflake's "user-defined function error" answer, carrying the typed cause. */
+function udfError(method: string, error: unknown): SnowflakeSqlError {
+  if (error instanceof SnowflakeSqlError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  const code = DefectKitError.isInstance(error) ? error.code : 'HANDLER_FAILED';
+  return new SnowflakeSqlError('100357', '22000', `${method}: ${message}`, { method, code }, { cause: error });
+}
+
+function valueBytes(value: unknown): number {
+  if (value instanceof Uint8Array) return Math.ceil(value.byteLength / 3) * 4;
+  if (typeof value === 'string') return Buffer.byteLength(value);
+  return 32;
 }
 
 /**
- * The default model runner: loads `model/model.onnx` (+ `model/model.json`) of a version with
- * DefectKit's own detector (onnxruntime-node) and answers one object per row:
- * `{ detections: [{x1,y1,x2,y2,score,classId,label}…], width, height }`. The first BINARY argument is
- * the encoded image. `@defectkit/backend-node` is imported on first use, so the server starts without it.
+ * The model runner of `MODEL(...)!METHOD(...)`: runs the handler the version's MANIFEST.yml names (e.g.
+ * `functions.predict.infer`) in a CPython 3.11 worker process, one per model version and handler, with the
+ * package as Snowflake's import directory, and returns what the handler answers, one OBJECT per row (a
+ * DataFrame answer becomes one object per row keyed by its columns, as Snowflake does). The virtualenv is
+ * built on first use ({@link handlerPython}); without python3.11 or the wheels, the statement fails naming
+ * what is missing.
  */
-export function createDetectorPredictor(): { predictor: Predictor; dispose(): Promise<void> } {
-  const loaded = new Map<string, Promise<LoadedDetector>>();
-  const load = (dir: string): Promise<LoadedDetector> => {
-    let p = loaded.get(dir);
-    if (!p) {
-      const modelDir = join(dir, 'model');
-      if (!existsSync(join(modelDir, 'model.onnx'))) {
-        return Promise.reject(new SnowflakeSqlError('100357', '22000', 'Model version has no model/model.onnx to run.', { file: join(modelDir, 'model.onnx') }));
-      }
-      p = import('@defectkit/backend-node').then((m) => m.loadDetector(modelDir) as Promise<unknown> as Promise<LoadedDetector>);
-      loaded.set(dir, p);
-      p.catch(() => loaded.delete(dir));
-    }
-    return p;
-  };
+export function createHandlerPredictor(options: HandlerPredictorOptions = {}): { predictor: Predictor; dispose(): Promise<void> } {
+  const workers = new Map<string, HandlerWorker>();
+  const maxValueBytes = options.maxValueBytes ?? 16 << 20;
   const predictor: Predictor = async ({ dir, method, inputs, rows }) => {
-    const imageAt = inputs.findIndex((i) => i.type === 'BINARY');
-    if (imageAt < 0) throw new SnowflakeSqlError('100357', '22000', `${method} has no BINARY input for the image.`, { method });
-    const detector = await load(dir);
-    const out: (Record<string, unknown> | null)[] = [];
-    for (const [r, args] of rows.entries()) {
-      const image = args[imageAt];
-      if (image === null || image === undefined) {
-        out.push(null);
-        continue;
+    try {
+      const declared = readModelPackage(dir).methods.find((m) => m.name === method);
+      if (!declared) throw new SnowflakeSqlError('002140', '42601', `Unknown function ${method} in the model package.`, { method });
+      const key = `${dir}\n${declared.handler}`;
+      let worker = workers.get(key);
+      if (!worker) {
+        worker = new HandlerWorker(await handlerPython(options), dir, declared.handler, options);
+        workers.set(key, worker);
       }
-      if (!(image instanceof Uint8Array)) {
-        throw new SnowflakeSqlError('100357', '22000', `${method}: row ${r + 1}: argument ${inputs[imageAt]!.name} must be BINARY.`, { method, row: r + 1 });
+      const columns = inputs.map((input) => input.name);
+      const out: (Record<string, unknown> | null)[] = [];
+      // Calls stay under the worker's request limit, as a warehouse hands a vectorized UDF bounded batches.
+      let batch: unknown[][] = [];
+      let size = 0;
+      const flush = async (): Promise<void> => {
+        if (batch.length === 0) return;
+        out.push(...(await worker.call(columns, batch)));
+        batch = [];
+        size = 0;
+      };
+      for (const [r, row] of rows.entries()) {
+        const bytes = row.reduce<number>((sum, value) => sum + valueBytes(value), 0);
+        for (const value of row) {
+          if (valueBytes(value) > maxValueBytes) {
+            throw new SnowflakeSqlError('100357', '22000', `${method}: row ${r + 1}: an argument of ${valueBytes(value)} bytes is over the ${maxValueBytes}-byte limit.`, { method, row: r + 1, limit: maxValueBytes });
+          }
+        }
+        if (size + bytes > worker.maxRequestBytes / 2) await flush();
+        batch.push(row);
+        size += bytes;
       }
-      try {
-        const result = await detector.detect(image);
-        out.push({ detections: result.detections, width: result.width, height: result.height });
-      } catch (cause) {
-        throw new SnowflakeSqlError('100357', '22000', `${method}: row ${r + 1}: ${(cause as Error).message}`, { method, row: r + 1 }, { cause });
-      }
+      await flush();
+      return out;
+    } catch (error) {
+      throw udfError(method, error);
     }
-    return out;
   };
   return {
     predictor,
     async dispose() {
-      for (const p of loaded.values()) await p.then((d) => d.dispose(), () => undefined);
-      loaded.clear();
+      const all = [...workers.values()];
+      workers.clear();
+      await Promise.all(all.map((worker) => worker.dispose()));
     },
   };
 }

@@ -13,7 +13,7 @@ import type { ExecEnv } from './exec-env.js';
 import { executeStatement, useDuck } from './executor.js';
 import { createHttpGuard, HttpGuardError, sendJson, sendRefusal, type HttpGuardLimits } from './http-guard.js';
 import { bearerToken, delay, encodeChunk, sendGzipChunk } from './http-util.js';
-import { createDetectorPredictor } from './model-predict.js';
+import { createHandlerPredictor } from './model-predict.js';
 import type { Predictor } from './predictor.js';
 import type { RawValue } from './rowtype.js';
 import { ServerCatalog } from './server-catalog.js';
@@ -41,7 +41,7 @@ export interface SnowflakeLocalOptions {
   chunkRows?: number;
   /** How long a synchronous query may run before the server answers "still running" (333333). Default 30 000 ms. */
   syncWaitMs?: number;
-  /** Runs `MODEL(...)!METHOD(...)`; default: DefectKit's ONNX detector (loaded lazily). */
+  /** Runs `MODEL(...)!METHOD(...)`; default: the version's logged Python handler in a CPython 3.11 worker. */
   predictor?: Predictor;
   /** DuckDB worker threads. Default 2. */
   threads?: number;
@@ -174,8 +174,8 @@ export async function startSnowflakeLocal(options: SnowflakeLocalOptions = {}): 
     if (dataDir === null) rmSync(root, { recursive: true, force: true });
     throw new SnowflakeLocalConfigError(`cannot open the databases in ${dataDir ?? 'memory'}: ${(cause as Error).message}`, { dir: dataDir }, { cause });
   }
-  const detector = options.predictor ? null : createDetectorPredictor();
-  const predictor = options.predictor ?? detector!.predictor;
+  const handlers = options.predictor ? null : createHandlerPredictor();
+  const predictor = options.predictor ?? handlers!.predictor;
 
   const sessionsByToken = new Map<string, Session>();
   const sessionsByMaster = new Map<string, Session>();
@@ -691,7 +691,7 @@ export async function startSnowflakeLocal(options: SnowflakeLocalOptions = {}): 
       server.closeAllConnections();
       for (const session of [...sessions.values()]) await endSession(session);
       await stopped;
-      await detector?.dispose();
+      await handlers?.dispose();
       catalog.save();
       engine.close();
       if (dataDir === null) rmSync(root, { recursive: true, force: true });

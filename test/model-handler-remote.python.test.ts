@@ -1,0 +1,156 @@
+// One model contract: each shipped model and an emitted classifier, logged to the local registry and to
+// snowflake-local, answers the same on DeepPCB images locally (TypeScript detector, onnxruntime-node + sharp)
+// and remotely (MODEL()!PREDICT running the logged Python handler in CPython 3.11 with onnxruntime + Pillow).
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Detection } from '@defectkit/core';
+import { OnnxNodeBackend, SharpPreprocessor } from '@defectkit/backend-node';
+import { parseModelCardText } from '@defectkit/detector';
+import { emitNotebookProject } from '@defectkit/notebooks';
+import { decodeClassifier, type ClassScore } from '@defectkit/postprocess';
+import { LocalRegistry, SnowflakeRegistry } from '@defectkit/registry';
+import { SnowflakeSession } from '@defectkit/snowflake';
+import { startSnowflakeLocal, type SnowflakeLocal } from '@defectkit/snowflake-local';
+import { snowflakeHomeFor } from '../packages/registry/src/testing/snowflake-fixtures.js';
+import { deeppcbDir, repoRoot, systemPython } from './support/paths.js';
+
+const work = mkdtempSync(join(tmpdir(), 'defectkit-handler-remote-'));
+const images = ['00041000_test.jpg', '00041001_test.jpg', '00041002_test.jpg', '00041003_test.jpg'].map((name) => join(deeppcbDir, 'PCBData', 'group00041', '00041', name));
+const TOLERANCE = 1e-3;
+
+/** Same detections (count, order, class, label), boxes and scores within {@link TOLERANCE}. */
+function expectSameDetections(got: readonly Detection[], expected: readonly Detection[], what: string): void {
+  expect(got.length, what).toBe(expected.length);
+  got.forEach((d, k) => {
+    const e = expected[k]!;
+    for (const key of ['x1', 'y1', 'x2', 'y2', 'score'] as const) expect(Math.abs(d[key] - e[key]), `${what} #${k} ${key}`).toBeLessThanOrEqual(TOLERANCE);
+    expect([d.classId, d.label], `${what} #${k}`).toEqual([e.classId, e.label]);
+  });
+}
+
+/** Emits the classifier recipe and trains it for one epoch on 8 + 4 DeepPCB crops (TEMPLATE vs BOARD, 64x64). */
+async function trainClassifier(): Promise<string> {
+  const data = join(work, 'classes');
+  const pairs = readFileSync(join(deeppcbDir, 'PCBData', 'trainval.txt'), 'utf8').split('\n').filter((l) => l.trim()).slice(0, 6);
+  for (const [i, line] of pairs.entries()) {
+    const img = line.trim().split(/\s+/)[0]!;
+    for (const [cls, suffix] of [['TEMPLATE', '_temp'], ['BOARD', '_test']] as const) {
+      const dir = join(data, i < 4 ? 'train' : 'val', cls);
+      mkdirSync(dir, { recursive: true });
+      await sharp(join(deeppcbDir, 'PCBData', img.replace(/\.jpg$/, `${suffix}.jpg`))).resize(96, 96).png().toFile(join(dir, `${i}.png`));
+    }
+  }
+  const project = await emitNotebookProject({ recipe: 'classifier', out: join(work, 'cls-project'), dataset: data, classes: ['TEMPLATE', 'BOARD'], imgsz: 64, epochs: 1 });
+  const out = join(work, 'cls-run');
+  const r = spawnSync(systemPython, [join(project.dir, 'train.py'), '--local', '--out', out, '--workers', '0', '--threads', '2', '--batch', '4'], {
+    encoding: 'utf8',
+    env: { ...process.env, OMP_NUM_THREADS: '2', OMP_WAIT_POLICY: 'PASSIVE' },
+    timeout: 600_000,
+  });
+  expect(r.status, r.stderr.slice(-3000)).toBe(0);
+  return out;
+}
+
+describe('one model contract: local registry vs snowflake-local running the logged Python handler', () => {
+  let server: SnowflakeLocal;
+  let home: string;
+  let local: LocalRegistry;
+  let remote: SnowflakeRegistry;
+
+  beforeAll(async () => {
+    server = await startSnowflakeLocal();
+    home = await snowflakeHomeFor(server.url, { database: 'DK', schema: 'HANDLER' });
+    const session = await SnowflakeSession.connect({ env: { SNOWFLAKE_HOME: home } });
+    await session.execute('CREATE DATABASE IF NOT EXISTS DK');
+    await session.execute('CREATE SCHEMA IF NOT EXISTS DK.HANDLER');
+    await session.close();
+    local = new LocalRegistry({ dir: join(work, 'registry') });
+    remote = await SnowflakeRegistry.connect({ connection: 'local', env: { SNOWFLAKE_HOME: home } });
+  }, 120_000);
+
+  afterAll(async () => {
+    await remote?.close();
+    await server?.close();
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  it.each([
+    ['models/pcb-defects', 'PCB_DEFECTS'],
+    ['models/pcb-defects-frcnn', 'PCB_FRCNN'],
+  ])('%s: remote PREDICT gives the local detections within 1e-3', async (folder, name) => {
+    const source = join(repoRoot, folder);
+    const localDetector = await (await local.logModel(source, { name })).detector();
+    const remoteVersion = await remote.logModel(source, { name });
+    const remoteDetector = await remoteVersion.detector({ batchSize: 2 });
+    let compared = 0;
+    try {
+      const remoteOutcomes = await remoteDetector.detectBatch(images);
+      for (const [i, image] of images.entries()) {
+        const expected = await localDetector.detect(image);
+        const outcome = remoteOutcomes[i]!;
+        expect(outcome.ok, outcome.ok ? '' : String(outcome.error)).toBe(true);
+        if (!outcome.ok) continue;
+        expect([outcome.result.width, outcome.result.height]).toEqual([expected.width, expected.height]);
+        expectSameDetections(outcome.result.detections, expected.detections, `${folder} ${image}`);
+        compared += expected.detections.length;
+      }
+    } finally {
+      await localDetector.dispose();
+      await remoteDetector.dispose();
+    }
+    expect(compared).toBeGreaterThan(10);
+
+    // The warehouse answer is the handler's own OBJECT (class_id, as Python writes it), not a Node detector's.
+    const [row] = await remote.session.execute(`SELECT MODEL(DK.HANDLER.${name}, V1)!PREDICT(TO_BINARY(?, 'BASE64')) AS R`, [readFileSync(images[0]!).toString('base64')]);
+    const answer = (typeof row!.R === 'string' ? JSON.parse(row!.R) : row!.R) as { DETECTIONS: Array<Record<string, unknown>>; WIDTH: number; HEIGHT: number };
+    expect(Object.keys(answer).sort()).toEqual(['DETECTIONS', 'HEIGHT', 'WIDTH']);
+    expect(Object.keys(answer.DETECTIONS[0]!).sort()).toEqual(['class_id', 'label', 'score', 'x1', 'x2', 'y1', 'y2']);
+    console.log(`${folder}: ${compared} detections on ${images.length} DeepPCB images agree within ${TOLERANCE}`);
+  }, 300_000);
+
+  it('an emitted classifier (one epoch): remote PREDICT answers the local top-k LABELS within 1e-3', async () => {
+    const source = await trainClassifier();
+    const card = parseModelCardText(readFileSync(join(source, 'model.json'), 'utf8'), 'model.json');
+    expect(card.output.layout).toBe('classifier');
+    await local.logModel(source, { name: 'BOARD_CLS' });
+    const exported = join(work, 'cls-export');
+    await (await (await local.model('BOARD_CLS')).version('V1')).export(exported);
+    await remote.logModel(source, { name: 'BOARD_CLS' });
+
+    // 64x64 renderings of DeepPCB boards: the card's input size, so no resampler differences enter.
+    const inputs: Buffer[] = [];
+    for (const image of images) inputs.push(await sharp(image).resize(64, 64).png().toBuffer());
+
+    // Local: the TypeScript path (sharp letterbox, onnxruntime-node, postprocess decodeClassifier) on the logged files.
+    const backend = new OnnxNodeBackend();
+    const info = await backend.load(join(exported, 'model.onnx'), { device: 'cpu' });
+    const preprocessor = new SharpPreprocessor();
+    const expected: ClassScore[][] = [];
+    for (const input of inputs) {
+      const prepared = await preprocessor.prepare(input, card.input);
+      const outputs = await backend.run({ [info.inputs[0]!.name]: { type: 'float32', data: prepared.data, dims: [1, ...prepared.dims] } });
+      const probabilities = outputs[info.outputs[0]!.name]!;
+      // The recipe's graph ends in a softmax: its outputs are probabilities already.
+      expected.push(decodeClassifier({ data: probabilities.data as Float32Array, dims: probabilities.dims }, { activation: 'none', names: card.classes })[0]!);
+    }
+    await backend.dispose();
+
+    const selects = inputs.map((_, k) => (k === 0 ? 'SELECT ? AS "IDX", ? AS "IMAGE"' : 'SELECT ?, ?')).join(' UNION ALL ');
+    const rows = await remote.session.execute(
+      `SELECT "IDX", MODEL(DK.HANDLER.BOARD_CLS, V1)!PREDICT(TO_BINARY("IMAGE", 'BASE64')) AS R FROM (${selects}) ORDER BY "IDX"`,
+      inputs.flatMap((input, k) => [k, input.toString('base64')]),
+    );
+    expect(rows).toHaveLength(inputs.length);
+    rows.forEach((row, k) => {
+      const answer = (typeof row.R === 'string' ? JSON.parse(row.R) : row.R) as { DETECTIONS: unknown[]; WIDTH: number; HEIGHT: number; LABELS: Array<{ label: string; score: number; class_id: number }> };
+      expect([answer.WIDTH, answer.HEIGHT, answer.DETECTIONS]).toEqual([64, 64, []]);
+      expect(answer.LABELS.map((l) => [l.class_id, l.label])).toEqual(expected[k]!.map((c) => [c.classId, c.label]));
+      answer.LABELS.forEach((l, c) => expect(Math.abs(l.score - expected[k]![c]!.score), `image ${k} class ${c}`).toBeLessThanOrEqual(TOLERANCE));
+      expect(answer.LABELS.reduce((sum, l) => sum + l.score, 0)).toBeCloseTo(1, 4);
+    });
+  }, 900_000);
+});
