@@ -22,14 +22,14 @@ export function parseSplitSpec(spec: string): SplitSpec {
   const ratios: SplitRatios = {};
   for (const part of spec.split(',')) {
     const match = /^\s*(\w+)\s*=\s*([0-9]*\.?[0-9]+)\s*$/.exec(part);
-    if (!match) throw new SplitSpecError(`--split "${spec}": expected "upstream" or "train=0.9,val=0.1"`, { field: 'split', value: spec });
+    if (!match) throw new SplitSpecError(`split "${spec}": expected "upstream" or "train=0.9,val=0.1"`, { field: 'split', value: spec });
     const name = match[1] as Split;
-    if (!SPLITS.includes(name)) throw new SplitSpecError(`--split "${spec}": unknown split "${match[1]}" (train, val or test)`, { field: 'split', value: spec });
-    if (ratios[name] !== undefined) throw new SplitSpecError(`--split "${spec}": split "${name}" given twice`, { field: 'split', value: spec });
+    if (!SPLITS.includes(name)) throw new SplitSpecError(`split "${spec}": unknown split "${match[1]}" (train, val or test)`, { field: 'split', value: spec });
+    if (ratios[name] !== undefined) throw new SplitSpecError(`split "${spec}": split "${name}" given twice`, { field: 'split', value: spec });
     ratios[name] = Number(match[2]);
   }
   const sum = Object.values(ratios).reduce((a, b) => a + b, 0);
-  if (Math.abs(sum - 1) > 1e-9) throw new SplitSpecError(`--split "${spec}": fractions sum to ${sum}, not 1`, { field: 'split', value: spec });
+  if (Math.abs(sum - 1) > 1e-9) throw new SplitSpecError(`split "${spec}": fractions sum to ${sum}, not 1`, { field: 'split', value: spec });
   return ratios;
 }
 

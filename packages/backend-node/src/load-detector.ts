@@ -33,7 +33,7 @@ export const DEFAULT_MODEL = '@defectkit/model-pcb-defects';
 
 /** How to choose a model, for errors that cannot find one. */
 export const CHOOSE_MODEL_HINT =
-  'choose a model folder (model.onnx + model.json) or .onnx file with loadDetector(path), `defectkit detect --model <path>` or the DEFECTKIT_MODEL environment variable; without one, the shipped ' +
+  'choose a model folder (model.onnx + model.json) or .onnx file (loadDetector(path), or the model option of the CLI) or set the DEFECTKIT_MODEL environment variable; without one, the shipped ' +
   `${DEFAULT_MODEL} is used`;
 
 /**

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { DefectKitError } from '@defectkit/core';
 import { registerCommands } from './commands/index.js';
+import { cliHint } from './error-hints.js';
 
 /** Builds the `defectkit` command tree. Heavy packages are imported inside each action, so `--help` stays fast. */
 export function buildProgram(): Command {
@@ -25,7 +26,8 @@ export async function runCli(argv: readonly string[]): Promise<number> {
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode;
     if (DefectKitError.isInstance(error)) {
-      process.stderr.write(`defectkit: error ${error.code}: ${error.message}\n`);
+      const hint = cliHint(error);
+      process.stderr.write(`defectkit: error ${error.code}: ${error.message}${hint ? ` (${hint})` : ''}\n`);
       return 1;
     }
     process.stderr.write(`defectkit: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

@@ -81,7 +81,7 @@ export async function convertDataset(options: ConvertOptions): Promise<Conversio
   if (validation.errors > 0 && !options.skipInvalid) {
     await writeFileAtomic(reportFile, `${JSON.stringify(validation, null, 2)}\n`);
     throw new DatasetValidationError(
-      `${options.input}: ${validation.errors} validation error(s); nothing written (report: ${reportFile}; --skip-invalid drops bad boxes)`,
+      `${options.input}: ${validation.errors} validation error(s); nothing written (report: ${reportFile}; skipping invalid entries drops bad boxes)`,
       validation.findings,
       { file: options.input, reportFile },
     );

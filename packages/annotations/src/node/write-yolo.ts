@@ -26,7 +26,7 @@ export async function writeYolo(dataset: Dataset, dir: string, options: WriteOpt
   const names = uniqueFileNames(dataset.images);
   const splits = new Set(dataset.images.map((i) => i.split));
   if (splits.has(undefined) && splits.size > 1) {
-    throw new InvalidArgumentError('MIXED_SPLITS', 'some images have a split and some do not: give every image a split (e.g. --split train=0.9,val=0.1)', { field: 'split' });
+    throw new InvalidArgumentError('MIXED_SPLITS', 'some images have a split and some do not: give every image a split (e.g. a split spec train=0.9,val=0.1)', { field: 'split' });
   }
   for (const s of splits) {
     await mkdir(join(dir, `images${split(s)}`), { recursive: true });
