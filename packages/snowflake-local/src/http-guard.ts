@@ -168,8 +168,9 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
 export function sendRefusal(req: IncomingMessage, res: ServerResponse, error: HttpGuardError, body: unknown): void {
   const text = JSON.stringify(body);
   const unread = !req.complete;
+  const socket = req.socket; // detached from the request once the answer is sent
   res.writeHead(error.status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), ...(unread ? { Connection: 'close' } : {}) });
   res.end(text, () => {
-    if (unread) req.socket.destroy();
+    if (unread) socket?.destroy();
   });
 }
