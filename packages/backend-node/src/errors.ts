@@ -15,3 +15,6 @@ export class DeviceUnavailableError extends DefectKitError {}
 
 /** The model file cannot be found or loaded (`MODEL_NOT_FOUND`, `MODEL_LOAD`). */
 export class ModelLoadError extends DefectKitError {}
+
+/** onnxruntime-node, or its native binding for this platform, cannot be loaded (`ONNXRUNTIME_NOT_INSTALLED`); the message says how to install it. */
+export class OnnxRuntimeMissingError extends DefectKitError<'ONNXRUNTIME_NOT_INSTALLED'> {}

@@ -1,14 +1,14 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import ort from 'onnxruntime-node';
 import type { DeviceRequest } from '@defectkit/detector';
 import { DeviceUnavailableError } from './errors.js';
+import { onnxruntime } from './onnxruntime-binding.js';
 
 /** How to get the CUDA build of onnxruntime-node (the npm package ships CPU binaries only). */
 export const CUDA_INSTALL_HINT =
-  'install the CUDA provider on a machine with internet access: `ONNXRUNTIME_NODE_INSTALL=cuda12 npm ci` ' +
-  '(downloads libonnxruntime_providers_cuda.so into onnxruntime-node/bin), and put CUDA 12 and cuDNN 9 ' +
+  'install the CUDA provider on a machine with internet access: `ONNXRUNTIME_NODE_INSTALL=cuda12 node node_modules/onnxruntime-node/script/install.js` ' +
+  '(downloads libonnxruntime_providers_cuda.so into onnxruntime-node/bin; npm 11 skips that script unless allowScripts allows it), and put CUDA 12 and cuDNN 9 ' +
   'libraries on the library path (LD_LIBRARY_PATH)';
 
 /** The folder holding onnxruntime-node's native binding and provider libraries. */
@@ -20,6 +20,7 @@ export function onnxruntimeBinDir(): string {
 
 /** Why CUDA cannot be used in this install, or `undefined` when its provider library is present. */
 export function cudaMissingReason(): string | undefined {
+  const ort = onnxruntime();
   const listed = ort.listSupportedBackends().some((b) => b.name === 'cuda');
   if (!listed) return `onnxruntime-node ${ort.env.versions.common} on ${process.platform}-${process.arch} has no CUDA execution provider`;
   if (process.platform !== 'linux' && process.platform !== 'win32') return `CUDA is not supported on ${process.platform}`;

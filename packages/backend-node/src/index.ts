@@ -6,4 +6,9 @@ export { IMAGE_EXTENSIONS, expandImageInputs, parseImageList, readImageList } fr
 export { DetectionOutputs, RESULT_FORMATS, type DetectionOutputOptions, type ResultFormat } from './writers/detection-outputs.js';
 export { disableOnnxRuntimeTelemetry } from './onnxruntime-telemetry.js';
 export { detectionsSvg, writeAnnotatedImage } from './writers/annotate.js';
-export { DeviceUnavailableError, ImageError, ImageListError, ModelLoadError } from './errors.js';
+export { DeviceUnavailableError, ImageError, ImageListError, ModelLoadError, OnnxRuntimeMissingError } from './errors.js';
+export { ONNXRUNTIME_INSTALL_HINT, onnxruntime } from './onnxruntime-binding.js';
+// The vocabulary an app needs with this package, re-exported so `@defectkit/backend-node` is the one install.
+export { DefectKitError, type Detection, type BoxXYXY, type ErrorCode } from '@defectkit/core';
+export type { DetectionResult, DetectionOutcome, DetectionTimings, Detector, DetectOptions, DetectAllOptions, DeviceRequest, ModelCard, ModelSpec } from '@defectkit/detector';
+export { pcbDefectsModelDir } from '@defectkit/model-pcb-defects';

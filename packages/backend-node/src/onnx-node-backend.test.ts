@@ -60,7 +60,7 @@ describe('OnnxNodeBackend devices', () => {
     }
     await expect(backend.load(fixture, { device: 'cuda' })).rejects.toMatchObject({
       code: 'CUDA_UNAVAILABLE',
-      message: expect.stringMatching(/ONNXRUNTIME_NODE_INSTALL=cuda12 npm ci.*CUDA 12.*cuDNN 9/s),
+      message: expect.stringMatching(/ONNXRUNTIME_NODE_INSTALL=cuda12 node node_modules\/onnxruntime-node\/script\/install\.js.*CUDA 12.*cuDNN 9/s),
       details: { device: 'cuda', reason },
     });
     expect(backend.info).toBeUndefined();

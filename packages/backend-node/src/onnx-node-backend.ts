@@ -1,10 +1,11 @@
 import { readFile } from 'node:fs/promises';
-import ort from 'onnxruntime-node';
+import type * as ort from 'onnxruntime-node';
 import { readOnnxMetadata } from '@defectkit/postprocess';
 import { BackendError, type Backend, type BackendInfo, type BackendLoadOptions, type BackendValueInfo, type Tensor } from '@defectkit/detector';
 import { ModelLoadError } from './errors.js';
 import { cudaMissingReason, cudaUnavailable, providerPlan } from './execution-provider.js';
 import { disableOnnxRuntimeTelemetry } from './onnxruntime-telemetry.js';
+import { onnxruntime } from './onnxruntime-binding.js';
 
 function describeValues(metadata: readonly ort.InferenceSession.ValueMetadata[]): BackendValueInfo[] {
   return metadata.map((m) => (m.isTensor ? { name: m.name, type: m.type, shape: m.shape.map((d) => (typeof d === 'number' && d < 0 ? null : d)) } : { name: m.name, type: 'non-tensor', shape: [] }));
@@ -69,7 +70,7 @@ export class OnnxNodeBackend implements Backend {
     let lastError: unknown;
     for (const plan of providerPlan(device)) {
       try {
-        const session = await ort.InferenceSession.create(bytes, {
+        const session = await onnxruntime().InferenceSession.create(bytes, {
           executionProviders: plan.executionProviders,
           graphOptimizationLevel: 'all',
           ...(options.threads ? { intraOpNumThreads: options.threads } : {}),
@@ -105,7 +106,7 @@ export class OnnxNodeBackend implements Backend {
     let results: ort.InferenceSession.ReturnType;
     try {
       const feeds: Record<string, ort.Tensor> = {};
-      for (const [name, tensor] of Object.entries(inputs)) feeds[name] = new ort.Tensor(tensor.type, tensor.data, tensor.dims);
+      for (const [name, tensor] of Object.entries(inputs)) feeds[name] = new (onnxruntime().Tensor)(tensor.type, tensor.data, tensor.dims);
       results = await session.run(feeds);
     } catch (error) {
       throw new BackendError('BACKEND_RUN', `onnxruntime run failed: ${(error as Error).message}`, { inputs: Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, v.dims])) }, { cause: error });

@@ -83,6 +83,7 @@ export const ERROR_CODES = {
   MODEL_NOT_FOUND: 'the model file or folder does not exist',
   MODEL_OUTPUT_SHAPE: 'the model outputs do not have the shape its spec says',
   MODEL_SPEC_MISSING: 'no source (card, metadata, options) says how to run the model',
+  ONNXRUNTIME_NOT_INSTALLED: "onnxruntime-node or its native binding for this platform is missing (says how to install it)",
 
   // Notebooks (@defectkit/notebooks)
   HANDLER_FAILED: 'a model handler (Python) failed, timed out or answered rows that are not objects (names the model version)',
