@@ -1,4 +1,4 @@
-import type { UltralyticsMetadata } from '@defectkit/postprocess';
+import { inferOutputLayout, OUTPUT_LAYOUT_RULES, outputShapeProblem, type UltralyticsMetadata } from '@defectkit/postprocess';
 import type { BackendInfo, BackendValueInfo } from './backend.js';
 import { ModelSpecError } from './errors.js';
 import type { ModelCard, ModelInputSpec, ModelThresholds, OutputLayout } from './model-card.js';
@@ -36,16 +36,15 @@ function isStatic(dim: number | string | null | undefined): dim is number {
   return typeof dim === 'number' && dim > 0;
 }
 
-/** Infers the YOLO layout from the first output's shape when neither options nor a card say it. */
-function inferLayout(output: BackendValueInfo | undefined, classCount: number, end2end: boolean | undefined): OutputLayout {
-  if (end2end) return 'end2end-bn6';
+/** Infers the layout from the declared outputs (the rules of `@defectkit/postprocess`) when neither options nor a card say it. */
+function inferLayout(outputs: readonly BackendValueInfo[], classCount: number, end2end: boolean | undefined): OutputLayout {
+  const found = inferOutputLayout(
+    outputs.map((o) => ({ dims: o.shape, integer: /int/.test(String(o.type)) })),
+    { numClasses: classCount, ...(end2end === undefined ? {} : { end2end }) },
+  );
+  if (found) return found;
+  const output = outputs[0];
   const shape = output?.shape ?? [];
-  if (shape.length === 3) {
-    if (shape[2] === 6) return 'end2end-bn6';
-    if (shape[1] === 4 + classCount) return 'ultralytics-bcn';
-    if (shape[2] === 5 + classCount) return 'yolov5-bnc';
-    if (shape[2] === 4 + classCount) return 'ultralytics-bnc';
-  }
   throw new ModelSpecError(
     'MODEL_OUTPUT_SHAPE',
     `cannot tell the output layout of "${output?.name ?? '(none)'}" with shape [${shape.join(', ')}] for ${classCount} classes; give output.layout in model.json`,
@@ -101,7 +100,7 @@ export function resolveModelSpec(args: {
     };
   }
 
-  const layout = overrides.layout ?? card?.output.layout ?? inferLayout(info.outputs[0], classes.length, metadata.end2end);
+  const layout = overrides.layout ?? card?.output.layout ?? inferLayout(info.outputs, classes.length, metadata.end2end);
   const thresholds: ModelThresholds = {
     conf: overrides.conf ?? card?.thresholds.conf ?? 0.25,
     iou: overrides.iou ?? card?.thresholds.iou ?? 0.7,
@@ -178,32 +177,8 @@ export function checkOutputDims(spec: ModelSpec, shapes: ReadonlyArray<ReadonlyA
       { output: name, shape, modelClasses, specClasses: nc, source: spec.source },
     );
   };
-  const perRow = (dim: number | string | null | undefined, extra: number): void => {
-    if (!isStatic(dim)) return;
-    if (dim <= extra) bad(`expected ${extra} + classes values per box`);
-    if (dim - extra !== nc) classMismatch(dim - extra);
-  };
-  switch (spec.layout) {
-    case 'ultralytics-bcn':
-      if (shape.length !== 3) bad('expected [batch, 4 + classes, anchors]');
-      return perRow(shape[1], 4);
-    case 'ultralytics-bnc':
-      if (shape.length !== 3) bad('expected [batch, anchors, 4 + classes]');
-      return perRow(shape[2], 4);
-    case 'yolov5-bnc':
-      if (shape.length !== 3) bad('expected [batch, anchors, 5 + classes]');
-      return perRow(shape[2], 5);
-    case 'end2end-bn6':
-      if (shape.length !== 3 || (isStatic(shape[2]) && shape[2] !== 6)) bad('expected [batch, detections, 6]');
-      return;
-    case 'torchvision-rcnn':
-    case 'torchvision-retinanet':
-      if (shapes.length < 3) bad('expected three outputs (boxes, labels, scores)');
-      if (shape.length !== 2 || (isStatic(shape[1]) && shape[1] !== 4)) bad('expected boxes [N, 4]');
-      return;
-    case 'classifier':
-      if (shape.length !== 2) bad('expected [batch, classes]');
-      if (isStatic(shape[1]) && shape[1] !== nc) classMismatch(shape[1]);
-      return;
-  }
+  const rule = OUTPUT_LAYOUT_RULES[spec.layout];
+  const found = outputShapeProblem(spec.layout, shapes, rule.shape?.extra === null || rule.family === 'torchvision' ? undefined : nc);
+  if (found?.modelClasses !== undefined) classMismatch(found.modelClasses);
+  if (found) bad(`${found.problem} (expected ${rule.expected})`);
 }

@@ -34,8 +34,16 @@ export {
   detectLayout,
   validateLayout,
   assertOutputLayout,
+  inferOutputLayout,
+  layoutsOf,
+  outputShapeProblem,
+  OUTPUT_LAYOUT_RULES,
   OUTPUT_LAYOUTS,
+  type DeclaredDim,
+  type OutputDescription,
   type OutputLayout,
+  type OutputLayoutRule,
+  type OutputShapeProblem,
   type LayoutHints,
 } from './decode/output-layout.js';
 export { isIntegerTensor, type OutputTensor, type TensorData } from './decode/output-tensor.js';

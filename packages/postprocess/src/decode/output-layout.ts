@@ -20,16 +20,80 @@ export type OutputLayout =
   | 'torchvision-retinanet'
   | 'classifier';
 
+/** What a layout fixes about the first output: its rank and the size of one axis (from the class count). */
+export interface OutputLayoutRule {
+  /** Which decoder reads it: the YOLO decode + NMS, torchvision's final boxes, or class scores. */
+  family: 'yolo' | 'torchvision' | 'classifier';
+  /** The shapes, as messages print them. */
+  expected: string;
+  /** Outputs the layout reads (torchvision: boxes, labels, scores). */
+  outputs: 1 | 3;
+  /** YOLO and classifier layouts: the first output's rank, the axis whose size the layout fixes, the size for
+   * `nc` classes and the values per row that are not class scores (`extra`; `null` when the size is fixed). */
+  shape?: { rank: 2 | 3; axis: 1 | 2; size: (nc: number) => number; extra: number | null };
+}
+
+/**
+ * The one table of output layouts: every place that names, checks or decodes a layout (model card, spec check,
+ * registry signature check, decoders) reads it from here.
+ */
+export const OUTPUT_LAYOUT_RULES: Readonly<Record<OutputLayout, OutputLayoutRule>> = {
+  'ultralytics-bcn': { family: 'yolo', expected: '[B, 4+nc, A]', outputs: 1, shape: { rank: 3, axis: 1, size: (nc) => 4 + nc, extra: 4 } },
+  'ultralytics-bnc': { family: 'yolo', expected: '[B, A, 4+nc]', outputs: 1, shape: { rank: 3, axis: 2, size: (nc) => 4 + nc, extra: 4 } },
+  'yolov5-bnc': { family: 'yolo', expected: '[B, A, 5+nc]', outputs: 1, shape: { rank: 3, axis: 2, size: (nc) => 5 + nc, extra: 5 } },
+  'end2end-bn6': { family: 'yolo', expected: '[B, K, 6]', outputs: 1, shape: { rank: 3, axis: 2, size: () => 6, extra: null } },
+  'torchvision-rcnn': { family: 'torchvision', expected: 'boxes [N, 4], labels [N] (integer), scores [N]', outputs: 3 },
+  'torchvision-retinanet': { family: 'torchvision', expected: 'boxes [N, 4], scores [N], labels [N] (integer)', outputs: 3 },
+  classifier: { family: 'classifier', expected: '[B, nc]', outputs: 1, shape: { rank: 2, axis: 1, size: (nc) => nc, extra: 0 } },
+};
+
 /** Every layout identifier, in documentation order. */
-export const OUTPUT_LAYOUTS: readonly OutputLayout[] = [
-  'ultralytics-bcn',
-  'ultralytics-bnc',
-  'yolov5-bnc',
-  'end2end-bn6',
-  'torchvision-rcnn',
-  'torchvision-retinanet',
-  'classifier',
-];
+export const OUTPUT_LAYOUTS: readonly OutputLayout[] = Object.keys(OUTPUT_LAYOUT_RULES) as OutputLayout[];
+
+/** The layouts of one decoder family (e.g. `layoutsOf('yolo')`). */
+export function layoutsOf(family: OutputLayoutRule['family']): OutputLayout[] {
+  return OUTPUT_LAYOUTS.filter((layout) => OUTPUT_LAYOUT_RULES[layout].family === family);
+}
+
+/** A dimension as a model file or a runtime reports it: a number, or a name / null / undefined when dynamic. */
+export type DeclaredDim = number | string | null | undefined;
+
+/** What {@link outputShapeProblem} found: why the shapes do not fit, and the class count they imply when that is the reason. */
+export interface OutputShapeProblem {
+  problem: string;
+  /** Set when the layout fits but for another number of classes. */
+  modelClasses?: number;
+}
+
+const isStatic = (dim: DeclaredDim): dim is number => typeof dim === 'number' && dim >= 0;
+
+/**
+ * Checks output shapes against a layout (and the class count when given) with the rules of
+ * {@link OUTPUT_LAYOUT_RULES}. Dimensions that are not numbers are dynamic and accepted, so the same check serves
+ * declared shapes (model files) and real ones (after a run). Returns undefined when they fit.
+ */
+export function outputShapeProblem(layout: OutputLayout, shapes: ReadonlyArray<ReadonlyArray<DeclaredDim>>, numClasses?: number): OutputShapeProblem | undefined {
+  const rule = OUTPUT_LAYOUT_RULES[layout];
+  if (shapes.length < rule.outputs) return { problem: `need ${rule.outputs} output${rule.outputs === 1 ? '' : 's'}, got ${shapes.length}` };
+  if (rule.family === 'torchvision') {
+    const [boxes, a, b] = shapes as [ReadonlyArray<DeclaredDim>, ReadonlyArray<DeclaredDim>, ReadonlyArray<DeclaredDim>];
+    if (boxes.length !== 2 || (isStatic(boxes[1]) && boxes[1] !== 4)) return { problem: 'boxes must be [N, 4]' };
+    if (a.length !== 1 || b.length !== 1) return { problem: 'labels and scores must be [N]' };
+    const n = [boxes[0], a[0], b[0]].filter(isStatic);
+    if (n.some((v) => v !== n[0])) return { problem: 'labels and scores must be [N]' };
+    return undefined;
+  }
+  const { rank, axis, size, extra } = rule.shape!;
+  const shape = shapes[0]!;
+  if (shape.length !== rank) return { problem: `need a rank-${rank} output, got rank ${shape.length}` };
+  const dim = shape[axis];
+  if (!isStatic(dim)) return undefined;
+  const where = axis === shape.length - 1 ? 'last dimension' : `dimension ${axis}`;
+  if (extra === null) return dim === size(0) ? undefined : { problem: `${where} is ${dim}, not ${size(0)}` };
+  if (dim < extra + 1) return { problem: `${where} is ${dim}, fewer than ${extra} + 1 values per ${rule.family === 'classifier' ? 'image' : 'box'}` };
+  if (numClasses !== undefined && dim !== size(numClasses)) return { problem: `${where} is ${dim}, not ${size(numClasses)} for ${numClasses} classes`, modelClasses: dim - extra };
+  return undefined;
+}
 
 /** What the model's metadata says, used to pick a layout. */
 export interface LayoutHints {
@@ -41,15 +105,7 @@ export interface LayoutHints {
   task?: string;
 }
 
-const EXPECTED: Record<OutputLayout, string> = {
-  'ultralytics-bcn': '[B, 4+nc, A]',
-  'ultralytics-bnc': '[B, A, 4+nc]',
-  'yolov5-bnc': '[B, A, 5+nc]',
-  'end2end-bn6': '[B, K, 6]',
-  'torchvision-rcnn': 'boxes [N, 4], labels [N] (integer), scores [N]',
-  'torchvision-retinanet': 'boxes [N, 4], scores [N], labels [N] (integer)',
-  classifier: '[B, nc]',
-};
+const EXPECTED = Object.fromEntries(OUTPUT_LAYOUTS.map((l) => [l, OUTPUT_LAYOUT_RULES[l].expected])) as Record<OutputLayout, string>;
 
 /** Throws `UNKNOWN_LAYOUT` for a string that is not an {@link OutputLayout}. */
 export function assertOutputLayout(value: string): asserts value is OutputLayout {
@@ -85,18 +141,29 @@ export function detectLayout(outputs: readonly OutputTensor[], hints: LayoutHint
   return found;
 }
 
-function guessLayout(outputs: readonly OutputTensor[], hints: LayoutHints): OutputLayout | undefined {
+/** An output as layout inference sees it: its (possibly dynamic) dimensions and whether it holds integers. */
+export interface OutputDescription {
+  dims: ReadonlyArray<DeclaredDim>;
+  integer: boolean;
+}
+
+/**
+ * The layout rules of {@link detectLayout} on declared shapes (dynamic dimensions never match a size), for
+ * callers that know a model's outputs before running it. Returns undefined when no layout fits.
+ */
+export function inferOutputLayout(outputs: readonly OutputDescription[], hints: LayoutHints = {}): OutputLayout | undefined {
   if (outputs.length === 3) {
-    if (isIntegerTensor(outputs[1]!) && !isIntegerTensor(outputs[2]!)) return 'torchvision-rcnn';
-    if (isIntegerTensor(outputs[2]!) && !isIntegerTensor(outputs[1]!)) return 'torchvision-retinanet';
+    if (outputs[1]!.integer && !outputs[2]!.integer) return 'torchvision-rcnn';
+    if (outputs[2]!.integer && !outputs[1]!.integer) return 'torchvision-retinanet';
     return undefined;
   }
   const first = outputs[0];
   if (first === undefined) return undefined;
   if (hints.task === 'classify' || (outputs.length === 1 && first.dims.length === 2)) return 'classifier';
   if (first.dims.length !== 3) return undefined;
-  const [, d1, d2] = first.dims as [number, number, number];
   if (hints.end2end === true) return 'end2end-bn6';
+  const d1 = isStatic(first.dims[1]) ? first.dims[1] : Number.NaN;
+  const d2 = isStatic(first.dims[2]) ? first.dims[2] : Number.NaN;
   const nc = hints.numClasses;
   if (nc !== undefined) {
     if (d2 === 6 && hints.end2end === undefined) return 'end2end-bn6';
@@ -109,6 +176,10 @@ function guessLayout(outputs: readonly OutputTensor[], hints: LayoutHints): Outp
   if (d1 > 4 && d1 < d2) return 'ultralytics-bcn';
   if (d2 > 5 && d1 > d2) return 'yolov5-bnc';
   return undefined;
+}
+
+function guessLayout(outputs: readonly OutputTensor[], hints: LayoutHints): OutputLayout | undefined {
+  return inferOutputLayout(outputs.map((o) => ({ dims: o.dims, integer: isIntegerTensor(o) })), hints);
 }
 
 /**
@@ -126,29 +197,13 @@ export function validateLayout(layout: OutputLayout, outputs: readonly OutputTen
       { layout, expected: EXPECTED[layout], actual: dims.map((d) => [...d]), numClasses },
     );
   };
-  if (layout === 'torchvision-rcnn' || layout === 'torchvision-retinanet') {
-    if (outputs.length !== 3) fail(`need 3 outputs, got ${outputs.length}`);
-    const [boxes, a, b] = dims as [readonly number[], readonly number[], readonly number[]];
-    if (boxes.length !== 2 || boxes[1] !== 4) fail('boxes must be [N, 4]');
-    if (a.length !== 1 || b.length !== 1 || a[0] !== boxes[0] || b[0] !== boxes[0]) fail('labels and scores must be [N]');
+  const found = outputShapeProblem(layout, dims, numClasses);
+  if (found) fail(found.problem);
+  if (OUTPUT_LAYOUT_RULES[layout].family === 'torchvision') {
     const labels = layout === 'torchvision-rcnn' ? outputs[1]! : outputs[2]!;
     const scores = layout === 'torchvision-rcnn' ? outputs[2]! : outputs[1]!;
     if (!isIntegerTensor(labels) && isIntegerTensor(scores)) fail('labels and scores are swapped (scores are integers)');
-    return;
   }
-  const shape = dims[0];
-  if (shape === undefined) return fail('no output');
-  if (layout === 'classifier') {
-    if (shape.length !== 2 || shape[1]! < 1) fail('need a rank-2 output [B, nc]');
-    if (numClasses !== undefined && shape[1] !== numClasses) fail(`nc is ${shape[1]}`);
-    return;
-  }
-  if (shape.length !== 3) return fail(`need a rank-3 output, got rank ${shape.length}`);
-  const [, d1, d2] = shape as [number, number, number];
-  if (layout === 'end2end-bn6' && d2 !== 6) fail(`last dimension is ${d2}, not 6`);
-  if (layout === 'ultralytics-bcn' && (d1 < 5 || (numClasses !== undefined && d1 !== 4 + numClasses))) fail(`dimension 1 is ${d1}`);
-  if (layout === 'ultralytics-bnc' && (d2 < 5 || (numClasses !== undefined && d2 !== 4 + numClasses))) fail(`last dimension is ${d2}`);
-  if (layout === 'yolov5-bnc' && (d2 < 6 || (numClasses !== undefined && d2 !== 5 + numClasses))) fail(`last dimension is ${d2}`);
 }
 
 function describeShapes(outputs: readonly OutputTensor[]): string {
