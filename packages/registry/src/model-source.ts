@@ -2,6 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseModelCardText, type ModelCard } from '@defectkit/detector';
 import { RegistryError } from './errors.js';
+import { checkModelSignature } from './model-signature.js';
 
 /** The files a model folder must hold: the network and its model card. */
 export const modelFiles = ['model.onnx', 'model.json'] as const;
@@ -20,7 +21,7 @@ export interface ModelCardSummary {
   metrics: Record<string, unknown>;
 }
 
-/** Reads and checks a model folder: `REGISTRY_MODEL_SOURCE` names a missing file, `MODEL_CARD_INVALID` a bad card field. */
+/** Reads and checks a model folder: `REGISTRY_MODEL_SOURCE` names a missing file or an ONNX graph that does not match its card, `MODEL_CARD_INVALID` a bad card field. */
 export async function readModelSource(dir: string): Promise<ModelCardSummary> {
   for (const file of modelFiles) {
     const path = join(dir, file);
@@ -30,7 +31,10 @@ export async function readModelSource(dir: string): Promise<ModelCardSummary> {
     }
   }
   const cardPath = join(dir, 'model.json');
-  return parseModelCard(await readFile(cardPath, 'utf8'), cardPath);
+  const summary = parseModelCard(await readFile(cardPath, 'utf8'), cardPath);
+  // Any bytes named model.onnx are not a model: the graph must have the input and outputs the card declares.
+  await checkModelSignature(join(dir, 'model.onnx'), summary.model, cardPath);
+  return summary;
 }
 
 /**

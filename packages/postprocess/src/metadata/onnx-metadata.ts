@@ -54,8 +54,8 @@ function readEntry(reader: ProtoReader): { key: string; value: string } {
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-/** A bounded cursor over protobuf wire data. */
-class ProtoReader {
+/** A bounded cursor over protobuf wire data (shared by the ONNX readers of this folder). */
+export class ProtoReader {
   constructor(
     private readonly bytes: Uint8Array,
     private pos: number,

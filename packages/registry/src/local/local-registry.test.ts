@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { DefectKitError } from '@defectkit/core';
 import { digestFile } from '../content-hash.js';
 import { LocalRegistry } from './local-registry.js';
-import { sampleCard, writeModelFolder } from './testing/model-folder.js';
+import { sampleCard, sampleOnnx, writeModelFolder } from './testing/model-folder.js';
 
 async function freshRegistry(): Promise<LocalRegistry> {
   return new LocalRegistry({ dir: await mkdtemp(join(tmpdir(), 'defectkit-registry-')) });
@@ -125,7 +125,7 @@ describe('LocalRegistry', () => {
 
   it('exports byte-identical files, refuses a non-empty target and detects tampering', async () => {
     const registry = await freshRegistry();
-    const onnx = new Uint8Array(100_000).map((_, i) => (i * 31) % 251);
+    const onnx = sampleOnnx(new Uint8Array(100_000).map((_, i) => (i * 31) % 251));
     const source = await writeModelFolder(onnx);
     const before = await digestFile(join(source, 'model.onnx'));
     const version = await registry.logModel(source, { name: 'M' });
@@ -157,7 +157,7 @@ describe('LocalRegistry', () => {
   it('two processes logging into one registry at once get distinct versions and consistent metadata', async () => {
     const registry = await freshRegistry();
     await mkdir(registry.dir, { recursive: true });
-    const source = await writeModelFolder(new Uint8Array(2_000_000).fill(7));
+    const source = await writeModelFolder(sampleOnnx(new Uint8Array(2_000_000).fill(7)));
     const child = resolve(import.meta.dirname, 'testing', 'log-versions-child.ts');
     const tsx = resolve(import.meta.dirname, '..', '..', '..', '..', 'node_modules', '.bin', 'tsx');
     const run = promisify(execFile);

@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { copyFile, mkdir, readdir, readFile, rename, rm, rmdir } from 'node:fs/promises';
+import { constants as fsConstants } from 'node:fs';
+import { copyFile, mkdir, readdir, rename, rm, rmdir } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { RegistryError } from '../errors.js';
 import { assertEmptyOrAbsent } from '../export-target.js';
-import { canonicalName } from '../registry-names.js';
 import { modelFiles, readModelSource, resolveClasses } from '../model-source.js';
+import { canonicalName } from '../registry-names.js';
 import type {
   LogModelOptions,
   Metrics,
@@ -18,10 +19,21 @@ import type {
   VersionInfo,
 } from '../registry-types.js';
 import { loadDetectorFromFolder } from '../load-detector.js';
+import { existingPathInside, pathInside, storedName } from '../stored-names.js';
 import { nextVersionName, resolveBuiltinAlias } from '../version-names.js';
 import { writeFileAtomic } from '@defectkit/core/node';
 import { digestFile, type FileDigest } from '../content-hash.js';
 import { withFileLock } from './file-lock.js';
+import { readModelRecord, readVersionRecord, type ModelRecord, type VersionRecord } from './local-records.js';
+import { cleanStaging, createStagingEntry } from './staging.js';
+
+function canonicalNameOrNull(value: string): string | null {
+  try {
+    return canonicalName(value, 'name');
+  } catch {
+    return null;
+  }
+}
 
 /** The default registry folder: `~/.defectkit/registry`. */
 export function defaultRegistryDir(): string {
@@ -32,43 +44,13 @@ export function defaultRegistryDir(): string {
 export interface LocalRegistryOptions {
   /** The registry folder (default `~/.defectkit/registry`); created on first write. */
   dir?: string;
-  /** How long a write waits for another process's lock (ms, default 30 000). */
+  /** How long a write waits for another process's lock (ms, default 30 000); a lock whose process is gone is taken at once. */
   lockTimeoutMs?: number;
-}
-
-interface ModelRecord {
-  format: 'defectkit.registry-model/v1';
-  name: string;
-  createdOn: string;
-  default: string | null;
-  versions: string[];
-}
-
-interface VersionRecord {
-  format: 'defectkit.registry-version/v1';
-  model: string;
-  name: string;
-  createdOn: string;
-  comment: string | null;
-  aliases: string[];
-  metrics: Metrics;
-  classes: string[];
-  files: Record<string, FileDigest>;
-}
-
-async function readJson<T>(path: string): Promise<T | null> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw error;
-  }
-  try {
-    return JSON.parse(text) as T;
-  } catch (error) {
-    throw new RegistryError('REGISTRY_METADATA', `${path}: registry metadata is not valid JSON`, { file: path }, { cause: error });
-  }
+  /**
+   * Work folders in `.staging` left by interrupted logs are removed on the next `logModel` when their process
+   * is gone; those whose process cannot be checked (another machine) once older than this (ms, default 24 h).
+   */
+  stagingMaxAgeMs?: number;
 }
 
 /**
@@ -86,20 +68,23 @@ export class LocalRegistry implements Registry {
   /** The registry folder. */
   readonly dir: string;
   private readonly lockTimeoutMs: number | undefined;
+  private readonly stagingMaxAgeMs: number | undefined;
 
   constructor(options: LocalRegistryOptions = {}) {
     this.dir = resolve(options.dir ?? defaultRegistryDir());
     this.lockTimeoutMs = options.lockTimeoutMs;
+    this.stagingMaxAgeMs = options.stagingMaxAgeMs;
   }
 
-  /** @internal */
+  /** @internal The folder of a model; `name` must be a registry name (checked again here: it becomes a path). */
   modelDir(name: string): string {
-    return join(this.dir, 'models', name);
+    return pathInside(join(this.dir, 'models'), storedName(name, { file: this.dir, field: 'model' }), { file: this.dir, field: 'model' });
   }
 
-  /** @internal */
+  /** @internal The folder of a version, proven inside the model folder. */
   versionDir(model: string, version: string): string {
-    return join(this.modelDir(model), 'versions', version);
+    const versions = join(this.modelDir(model), 'versions');
+    return pathInside(versions, storedName(version, { file: versions, field: 'version' }), { file: versions, field: 'version' });
   }
 
   /** @internal Runs `action` under the registry lock. */
@@ -110,7 +95,7 @@ export class LocalRegistry implements Registry {
 
   /** @internal */
   async readModel(name: string): Promise<ModelRecord | null> {
-    return readJson<ModelRecord>(join(this.modelDir(name), 'model.json'));
+    return readModelRecord(join(this.modelDir(name), 'model.json'), name);
   }
 
   /** @internal */
@@ -120,7 +105,7 @@ export class LocalRegistry implements Registry {
 
   /** @internal */
   async readVersion(model: string, version: string): Promise<VersionRecord | null> {
-    return readJson<VersionRecord>(join(this.versionDir(model, version), 'version.json'));
+    return readVersionRecord(join(this.versionDir(model, version), 'version.json'), { model, name: version });
   }
 
   /** @internal */
@@ -128,11 +113,12 @@ export class LocalRegistry implements Registry {
     await writeFileAtomic(join(this.versionDir(record.model, record.name), 'version.json'), `${JSON.stringify(record, null, 2)}\n`);
   }
 
-  /** @internal A folder for work in progress; its entries are renamed into place or removed. */
-  async stagingDir(): Promise<string> {
-    const path = join(this.dir, '.staging', `${process.pid}-${randomBytes(6).toString('hex')}`);
-    await mkdir(path, { recursive: true });
-    return path;
+  /**
+   * Removes the `.staging` work folders of interrupted logs and deletes whose process is gone (see
+   * {@link LocalRegistryOptions.stagingMaxAgeMs}); `logModel` calls it first. Returns the names removed.
+   */
+  async cleanStaging(): Promise<string[]> {
+    return cleanStaging(this.dir, this.stagingMaxAgeMs === undefined ? {} : { unknownOwnerMaxAgeMs: this.stagingMaxAgeMs });
   }
 
   async logModel(source: string, options: LogModelOptions): Promise<RegistryModelVersion> {
@@ -141,7 +127,8 @@ export class LocalRegistry implements Registry {
     const card = await readModelSource(source);
     const classes = resolveClasses(card, options.classes, join(source, 'model.json'));
     await mkdir(this.dir, { recursive: true });
-    const staging = await this.stagingDir();
+    await this.cleanStaging();
+    const staging = await createStagingEntry(this.dir, 'log');
     try {
       // Copy outside the lock (the slow part), then check the copy against the source byte for byte.
       const files: Record<string, FileDigest> = {};
@@ -196,6 +183,7 @@ export class LocalRegistry implements Registry {
     });
     const models: ModelInfo[] = [];
     for (const name of names.sort()) {
+      if (canonicalNameOrNull(name) !== name) continue; // not a model folder (a leftover or a stray file)
       const record = await this.readModel(name);
       if (record) models.push({ name: record.name, versions: [...record.versions], default: record.default });
     }
@@ -276,15 +264,13 @@ class LocalModel implements RegistryModel {
   }
 
   async delete(version?: string): Promise<void> {
-    const staging = join(this.registry.dir, '.staging');
     if (version === undefined) {
       await this.registry.locked(async () => {
         await this.record();
-        await mkdir(staging, { recursive: true });
         // Rename first so the model disappears in one step; then remove the files at leisure.
-        const trash = join(staging, `deleted-${process.pid}-${randomBytes(6).toString('hex')}`);
+        const trash = join(await createStagingEntry(this.registry.dir, 'trash'), 'model');
         await rename(this.registry.modelDir(this.name), trash);
-        await rm(trash, { recursive: true, force: true });
+        await rm(dirname(trash), { recursive: true, force: true });
       });
       return;
     }
@@ -299,10 +285,9 @@ class LocalModel implements RegistryModel {
       }
       record.versions = record.versions.filter((name) => name !== resolved);
       await this.registry.writeModel(record);
-      await mkdir(staging, { recursive: true });
-      const trash = join(staging, `deleted-${process.pid}-${randomBytes(6).toString('hex')}`);
+      const trash = join(await createStagingEntry(this.registry.dir, 'trash'), 'version');
       await rename(this.registry.versionDir(this.name, resolved), trash);
-      await rm(trash, { recursive: true, force: true });
+      await rm(dirname(trash), { recursive: true, force: true });
     });
   }
 }
@@ -401,8 +386,12 @@ class LocalModelVersion implements RegistryModelVersion {
   async verify(): Promise<string> {
     const record = await this.record();
     const dir = this.registry.versionDir(this.modelName, this.name);
+    const metadata = join(dir, 'version.json');
+    for (const file of modelFiles) {
+      if (!(file in record.files)) throw new RegistryError('REGISTRY_METADATA', `${metadata}: field "files" does not list ${file}`, { file: metadata, field: 'files' });
+    }
     for (const [file, expected] of Object.entries(record.files)) {
-      const path = join(dir, file);
+      const path = await existingPathInside(dir, file, { file: metadata, field: 'files' });
       const actual = await digestFile(path).catch(() => null);
       if (!actual || actual.sha256 !== expected.sha256 || actual.size !== expected.size) {
         throw new RegistryError('REGISTRY_INTEGRITY', `${path}: content does not match the hash recorded when ${this.modelName} ${this.name} was logged`, {
@@ -420,15 +409,19 @@ class LocalModelVersion implements RegistryModelVersion {
     await assertEmptyOrAbsent(target);
     const record = await this.record();
     const source = this.registry.versionDir(this.modelName, this.name);
+    const metadata = { file: join(source, 'version.json'), field: 'files' };
     const temporary = `${target}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
-    await mkdir(temporary, { recursive: true });
+    await mkdir(temporary);
     try {
       for (const [file, expected] of Object.entries(record.files)) {
-        await copyFile(join(source, file), join(temporary, file));
-        const actual = await digestFile(join(temporary, file));
+        // Both ends proven inside their folders (the source also through symbolic links) before any copy.
+        const from = await existingPathInside(source, file, metadata);
+        const to = pathInside(temporary, file, metadata);
+        await copyFile(from, to, fsConstants.COPYFILE_EXCL);
+        const actual = await digestFile(to);
         if (actual.sha256 !== expected.sha256) {
-          throw new RegistryError('REGISTRY_INTEGRITY', `${join(source, file)}: content does not match the hash recorded when ${this.modelName} ${this.name} was logged`, {
-            file: join(source, file),
+          throw new RegistryError('REGISTRY_INTEGRITY', `${from}: content does not match the hash recorded when ${this.modelName} ${this.name} was logged`, {
+            file: from,
             expected: expected.sha256,
             actual: actual.sha256,
           });

@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, join, posix, resolve } from 'node:path';
+import { join, posix, resolve } from 'node:path';
 import { DefectKitError } from '@defectkit/core';
 import { fileUrlSql, quoteIdentifier, SnowflakeError, SnowflakeSession, UploadError, type Row, type SnowflakeSessionOptions } from '@defectkit/snowflake';
 import { digestFile, type FileDigest } from '../content-hash.js';
 import { RegistryError } from '../errors.js';
 import { assertEmptyOrAbsent } from '../export-target.js';
+import { pathInside, storedDigest, storedFileName, storedStagePackage } from '../stored-names.js';
 import { loadDetectorFromFolder } from '../load-detector.js';
 import { readModelSource, resolveClasses } from '../model-source.js';
 import { writeRegistryPackage } from '../registry-package-dir.js';
@@ -302,7 +303,7 @@ class SnowflakeModel implements RegistryModel {
     const rows = await this.registry.versionRows(this.name);
     if (version === undefined) {
       await this.registry.session.execute(`DROP MODEL ${modelSql}`);
-      for (const row of rows) await removePackage(this.registry, row);
+      for (const row of rows) await removePackage(this.registry, this.name, row).catch(() => undefined); // the model is gone either way
       return;
     }
     const row = await this.resolve(version);
@@ -310,13 +311,15 @@ class SnowflakeModel implements RegistryModel {
       throw new RegistryError('REGISTRY_DEFAULT_VERSION', `version ${row.name} is the default of ${this.name}; set another default first`, { model: this.name, version: row.name });
     }
     await this.registry.session.execute(rows.length === 1 ? `DROP MODEL ${modelSql}` : `ALTER MODEL ${modelSql} DROP VERSION ${quoteIdentifier(row.name, 'version')}`);
-    await removePackage(this.registry, row);
+    await removePackage(this.registry, this.name, row);
   }
 }
 
-async function removePackage(registry: SnowflakeRegistry, row: VersionRow): Promise<void> {
+async function removePackage(registry: SnowflakeRegistry, model: string, row: VersionRow): Promise<void> {
   const pkg = asObject(row.metadata.defectkit).package;
-  if (typeof pkg === 'string' && pkg.startsWith(`@${registry.stageSql}/`)) await registry.removeQuietly(pkg);
+  if (pkg === undefined) return; // not logged by DefectKit: no package of ours to remove
+  // Checked before it reaches the REMOVE statement: METADATA is writable by anyone who can alter the model.
+  await registry.removeQuietly(storedStagePackage(pkg, registry.stageSql, model, { file: `METADATA of ${model} ${row.name}`, field: 'defectkit.package' }));
 }
 
 function versionInfo(model: string, row: VersionRow): VersionInfo {
@@ -388,21 +391,32 @@ class SnowflakeModelVersion implements RegistryModelVersion {
     const target = resolve(dir);
     await assertEmptyOrAbsent(target);
     const defectkit = asObject((await this.row()).metadata.defectkit);
-    const pkg = defectkit.package;
-    const files = asObject(defectkit.files) as Record<string, FileDigest>;
-    if (typeof pkg !== 'string' || !pkg.startsWith(`@${this.registry.stageSql}/`) || Object.keys(files).length === 0) {
+    if (defectkit.package === undefined || defectkit.files === undefined) {
       throw new RegistryError('REGISTRY_METADATA', `${this.modelName} ${this.name} was not logged by DefectKit (its METADATA names no package); export it with snowflake-ml-python`, {
         model: this.modelName,
         version: this.name,
       });
     }
+    // Every value read back from METADATA is checked before it reaches a statement or the disk.
+    const where = `METADATA of ${this.modelName} ${this.name}`;
+    const pkg = storedStagePackage(defectkit.package, this.registry.stageSql, this.modelName, { file: where, field: 'defectkit.package' });
+    const files = new Map<string, FileDigest>();
+    const local = new Set<string>();
+    for (const [path, digest] of Object.entries(asObject(defectkit.files))) {
+      const name = storedFileName(path, { file: where, field: 'defectkit.files' }, { allowSeparators: true });
+      const base = posix.basename(name);
+      if (local.has(base)) throw new RegistryError('REGISTRY_METADATA', `${where}: field "defectkit.files" lists two files named ${base}`, { file: where, field: 'defectkit.files', value: name });
+      local.add(base);
+      files.set(name, storedDigest(digest, { file: where, field: `defectkit.files.${name}` }));
+    }
+    if (files.size === 0) throw new RegistryError('REGISTRY_METADATA', `${where}: field "defectkit.files" lists no file`, { file: where, field: 'defectkit.files' });
     const temporary = `${target}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
-    await mkdir(temporary, { recursive: true });
+    await mkdir(temporary);
     try {
-      for (const [path, expected] of Object.entries(files)) {
+      for (const [path, expected] of files) {
+        const file = pathInside(temporary, posix.basename(path), { file: where, field: 'defectkit.files' });
         await this.registry.session.execute(`GET ${pkg}/${path} ${fileUrlSql(temporary)}`);
-        const local = join(temporary, basename(path));
-        const actual = await digestFile(local).catch(() => null);
+        const actual = await digestFile(file).catch(() => null);
         if (!actual || actual.sha256 !== expected.sha256) {
           throw new RegistryError('REGISTRY_INTEGRITY', `${pkg}/${path}: downloaded content does not match the hash recorded when ${this.modelName} ${this.name} was logged`, {
             file: `${pkg}/${path}`,
@@ -410,6 +424,12 @@ class SnowflakeModelVersion implements RegistryModelVersion {
             actual: actual?.sha256 ?? null,
           });
         }
+      }
+      // GET takes a prefix: anything besides the listed files (e.g. `model.onnx.bak`) means the stage was tampered with.
+      const got = (await readdir(temporary)).sort();
+      const wanted = [...local].sort();
+      if (got.join('/') !== wanted.join('/')) {
+        throw new RegistryError('REGISTRY_INTEGRITY', `${pkg}: the stage holds files besides those logged (${got.filter((name) => !local.has(name)).join(', ')})`, { file: pkg, expected: wanted, actual: got });
       }
       await rm(target, { recursive: true, force: true }); // absent or empty (checked above)
       await rename(temporary, target);

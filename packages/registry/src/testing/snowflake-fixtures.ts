@@ -81,7 +81,8 @@ export class CuttableProxy {
           this.cut();
           return;
         }
-        upstream.write(chunk);
+        // The server accepts only its own Host (DNS-rebinding guard): name the target, as a reverse proxy does.
+        upstream.write(Buffer.from(chunk.toString('latin1').replace(/^host: *127\.0\.0\.1:\d+\r$/gim, `Host: 127.0.0.1:${this.targetPort}\r`), 'latin1'));
       });
       upstream.on('data', (chunk: Buffer) => client.write(chunk));
       client.on('error', drop).on('close', drop);
