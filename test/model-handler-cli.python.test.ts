@@ -1,0 +1,86 @@
+// `defectkit registry log models/pcb-defects-frcnn --registry snowflake:<conn>` is accepted, and `registry predict`
+// through snowflake-local (the logged Python handler) prints the JSON `defectkit detect` prints, boxes within 1e-3.
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { runCli } from '@defectkit/cli';
+import { SnowflakeSession } from '@defectkit/snowflake';
+import { startSnowflakeLocal, type SnowflakeLocal } from '@defectkit/snowflake-local';
+import { snowflakeHomeFor } from '../packages/registry/src/testing/snowflake-fixtures.js';
+import { deeppcbDir, repoRoot } from './support/paths.js';
+
+/** Runs the CLI in-process and captures what it prints. */
+async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
+  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
+  try {
+    process.exitCode = undefined;
+    const code = await runCli(['node', 'defectkit', ...args]);
+    return { code, stdout, stderr };
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+    process.exitCode = undefined;
+  }
+}
+
+type Entry = { image: string; width: number; height: number; detections: Array<Record<string, number | string>> };
+
+/** The shape of a JSON value: keys (sorted) and value types, recursively; arrays by their first element. */
+function shape(value: unknown): unknown {
+  if (Array.isArray(value)) return value.length === 0 ? [] : [shape(value[0])];
+  if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.keys(value).sort().map((key) => [key, shape((value as Record<string, unknown>)[key])]));
+  return typeof value;
+}
+
+const frcnn = join(repoRoot, 'models', 'pcb-defects-frcnn');
+const images = ['00041000_test.jpg', '00041003_test.jpg'].map((name) => join(deeppcbDir, 'PCBData', 'group00041', '00041', name));
+
+describe('defectkit registry log / predict of Faster R-CNN on snowflake:<connection>', () => {
+  let server: SnowflakeLocal;
+  const savedHome = process.env.SNOWFLAKE_HOME;
+
+  beforeAll(async () => {
+    server = await startSnowflakeLocal();
+    process.env.SNOWFLAKE_HOME = await snowflakeHomeFor(server.url, { database: 'CLI', schema: 'FRCNN' });
+    const session = await SnowflakeSession.connect({ env: { SNOWFLAKE_HOME: process.env.SNOWFLAKE_HOME } });
+    await session.execute('CREATE DATABASE IF NOT EXISTS CLI');
+    await session.execute('CREATE SCHEMA IF NOT EXISTS CLI.FRCNN');
+    await session.close();
+  });
+
+  afterAll(async () => {
+    if (savedHome === undefined) delete process.env.SNOWFLAKE_HOME;
+    else process.env.SNOWFLAKE_HOME = savedHome;
+    await server?.close();
+  });
+
+  it('logs models/pcb-defects-frcnn and predicts the same JSON as defectkit detect --model', async () => {
+    const sf = ['--registry', 'snowflake:local'];
+    expect(await cli('registry', 'log', frcnn, '--name', 'FRCNN', ...sf)).toMatchObject({ code: 0, stdout: 'logged FRCNN V1 (snowflake)\n' });
+    let compared = 0;
+    for (const image of images) {
+      const remote = await cli('registry', 'predict', 'FRCNN', image, ...sf, '--format', 'json');
+      expect(remote.code, remote.stderr).toBe(0);
+      const local = await cli('detect', image, '--model', frcnn, '--format', 'json');
+      expect(local.code, local.stderr).toBe(0);
+      const got = JSON.parse(remote.stdout) as Entry[];
+      const expected = JSON.parse(local.stdout) as Entry[];
+      expect(Array.isArray(got)).toBe(true);
+      expect(shape(got)).toEqual(shape(expected));
+      expect(got.map((e) => [e.image, e.width, e.height])).toEqual(expected.map((e) => [e.image, e.width, e.height]));
+      got.forEach((entry, i) => {
+        const want = expected[i]!;
+        expect(entry.detections.length, image).toBe(want.detections.length);
+        entry.detections.forEach((d, k) => {
+          const e = want.detections[k]!;
+          for (const key of ['x1', 'y1', 'x2', 'y2', 'score'] as const) expect(Math.abs((d[key] as number) - (e[key] as number)), `${image} #${k} ${key}`).toBeLessThanOrEqual(1e-3);
+          for (const key of Object.keys(e).filter((k) => !['x1', 'y1', 'x2', 'y2', 'score'].includes(k))) expect(d[key], `${image} #${k} ${key}`).toEqual(e[key]);
+        });
+        compared += entry.detections.length;
+      });
+    }
+    expect(compared).toBeGreaterThan(5);
+  }, 300_000);
+});
