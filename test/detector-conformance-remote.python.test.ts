@@ -9,8 +9,9 @@ import { startSnowflakeLocal, type SnowflakeLocal } from '@defectkit/snowflake-l
 import { snowflakeHomeFor } from '../packages/registry/src/testing/snowflake-fixtures.js';
 import { deeppcbDir, repoRoot } from './support/paths.js';
 
-// The remote detector (MODEL(...)!PREDICT through the real snowflake-sdk against snowflake-local) must pass the
-// same detector contract as the local one, on the same DeepPCB boards, and agree with the local results.
+// The remote detector (MODEL(...)!PREDICT through the real snowflake-sdk against snowflake-local, which runs the
+// logged Python handler in a CPython 3.11 virtualenv: hence `.python.test.ts`) must pass the same detector contract
+// as the local one, on the same DeepPCB boards, and agree with the local results within 1e-3.
 const modelDir = join(repoRoot, 'models', 'pcb-defects');
 const images = ['00041000_test.jpg', '00041001_test.jpg', '00041002_test.jpg', '00041003_test.jpg'].map((name) => join(deeppcbDir, 'PCBData', 'group00041', '00041', name));
 
