@@ -370,6 +370,12 @@ class SnowflakeModelVersion implements RegistryModelVersion {
   async setAlias(alias: string): Promise<void> {
     const canonical = canonicalName(alias, 'alias');
     if (resolveBuiltinAlias(canonical, [], null) !== undefined) throw new RegistryError('REGISTRY_IDENTIFIER', `alias ${canonical} is reserved`, { field: 'alias', value: alias });
+    // The contract moves an alias; Snowflake refuses a second holder, so take it off the other version first.
+    const rows = await this.registry.versionRows(this.modelName);
+    if (rows.some((row) => row.name === canonical)) throw new RegistryError('REGISTRY_IDENTIFIER', `alias ${canonical} is also a version name of ${this.modelName}`, { field: 'alias', value: alias });
+    const holder = rows.find((row) => row.aliases.includes(canonical));
+    if (holder?.name === this.name) return;
+    if (holder) await this.registry.session.execute(`${this.prefix} VERSION ${quoteIdentifier(canonical, 'alias')} UNSET ALIAS`);
     await this.registry.session.execute(`${this.prefix} VERSION ${quoteIdentifier(this.name, 'version')} SET ALIAS = ${quoteIdentifier(canonical, 'alias')}`);
   }
 

@@ -1,0 +1,1 @@
+export { describeRegistryConformance, invalidRegistryNames, type RegistryConformanceFixture } from './registry-conformance.js';
