@@ -4,6 +4,7 @@
  * engine, so a catastrophic pattern cannot stall the event loop that serves every other client.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createGzip } from 'node:zlib';
@@ -119,6 +120,35 @@ describe('snowflake-local attack 3: resource limits', () => {
       expectSqlFailure(await rawQuery(server, token, `list @names pattern = '${p}'`), ['100048']);
     }
     await expectStillServing(server);
+  });
+});
+
+describe('snowflake-local attack 3: bodies held at once', () => {
+  it('refuses a body that would pass the total buffer budget (503) while others are held, then recovers', async () => {
+    const server = await startSnowflakeLocal({ port: 0, limits: { maxBodyBytes: 300 * 1024, maxBufferedBytes: 500 * 1024 } });
+    const held: ReturnType<typeof request>[] = [];
+    try {
+      const piece = Buffer.alloc(200 * 1024, 0x20);
+      const answers: Promise<number>[] = [];
+      for (let i = 0; i < 2; i++) {
+        const r = request({ host: '127.0.0.1', port: server.port, method: 'POST', path: LOGIN, headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } });
+        answers.push(new Promise((resolve) => r.on('response', (res) => { res.resume(); resolve(res.statusCode ?? 0); })));
+        r.on('error', () => undefined);
+        r.write(piece); // sent, but the body is not finished: the server holds it
+        held.push(r);
+      }
+      // Wait until the server holds both bodies (an outcome we poll for, not a timing assertion).
+      while (server.stats().bufferedRequestBytes < 2 * piece.length) await new Promise((r) => setTimeout(r, 10));
+      expectGuardRefusal(await rawRequest(server, { path: LOGIN, headers: JSON_TYPE, body: piece, chunked: true }), 503, 'HTTP_BODY_TOO_LARGE');
+      for (const r of held) r.end(' {"data": {}}');
+      // Once finished, the held bodies are served (as failed logins: no such user) and the budget is free again.
+      expect(await Promise.all(answers)).toEqual([200, 200]);
+      expect(server.stats().bufferedRequestBytes).toBe(0);
+      await expectStillServing(server);
+    } finally {
+      for (const r of held) r.destroy();
+      await server.close();
+    }
   });
 });
 

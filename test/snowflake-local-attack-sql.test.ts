@@ -6,6 +6,7 @@
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSnowflakeLocal, type SnowflakeLocal } from '@defectkit/snowflake-local';
 import { expectSqlFailure, expectStillServing, makeFence, rawLogin, rawQuery, type Fence } from '../packages/snowflake-local/test/attack-harness.js';
@@ -169,6 +170,22 @@ describe('snowflake-local attack 2: no host file access from SQL', () => {
       expect(answer.success, `${literal}: ${String(answer.message)}`).toBe(true);
       expect((answer.data as { rowset: unknown[][] }).rowset, literal).toEqual([[value]]);
     }
+  });
+
+  it('round-trips any string through a Snowflake literal, as one statement, for random strings', async () => {
+    // Snowflake literal spelling: backslash and quote escaped; the translator must hand DuckDB the same value.
+    const literal = (v: string): string => `'${v.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
+    const text = fc.string({ unit: fc.oneof(fc.constantFrom("'", '\\', '$', '"', ';', '-', '/', '*', '\n', 'E', 'e', ' '), fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1 })), maxLength: 40 }).filter((v) => !v.includes('\u0000'));
+    await fc.assert(
+      fc.asyncProperty(text, text, async (a, b) => {
+        const answer = await sql(`select ${literal(a)} as u, ${literal(b)} as v, $$${b.replace(/\$/g, '')}$$ as w`);
+        expect(answer.success, `${a} | ${b}: ${String(answer.message)}`).toBe(true);
+        const row = (answer.data as { rowset: unknown[][] }).rowset[0];
+        expect(row).toEqual([a, b, b.replace(/\$/g, '')]);
+      }),
+      { numRuns: 150, seed: 20261130 },
+    );
+    expect(existsSync(pwn)).toBe(false);
   });
 
   it('refuses multi-statement scripts that hide a file write, unless each statement is allowed', async () => {

@@ -23,7 +23,6 @@ export function invalidIdentifier(name: string, reason: string): SnowflakeSqlErr
 function segmentProblem(name: string): string | null {
   if (name === '') return 'empty';
   if (name === '.' || name === '..') return `'${name}' is not allowed (it names a folder, not an object)`;
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(name)) return 'control characters are not allowed';
   if (name.includes('/') || name.includes('\\')) return 'slashes are not allowed';
   return null;

@@ -18,6 +18,10 @@ export const DEFAULT_MAX_INFLATED_BYTES = 64 * 1024 * 1024;
 export const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
 /** Default cap on simultaneously open client connections: 512. */
 export const DEFAULT_MAX_CONNECTIONS = 512;
+/** Default cap on request bytes buffered by all requests together: 256 MiB. */
+export const DEFAULT_MAX_BUFFERED_BYTES = 256 * 1024 * 1024;
+/** Gzip bodies inflated at the same time; more wait their turn, so inflation memory stays bounded. */
+const INFLATE_SLOTS = 2;
 
 /** Limits a guard applies; every field has a default. */
 export interface HttpGuardLimits {
@@ -25,6 +29,8 @@ export interface HttpGuardLimits {
   maxInflatedBytes: number;
   requestTimeoutMs: number;
   maxConnections: number;
+  /** Bytes of request bodies held at once by all requests together; a body that would pass it is refused (503). */
+  maxBufferedBytes: number;
 }
 
 /** A request refused by the guard; `status` is the HTTP status to answer with. */
@@ -53,6 +59,8 @@ export interface HttpGuard {
    * cross-origin without a preflight the server never grants).
    */
   readJson(req: IncomingMessage): Promise<unknown>;
+  /** Request-body bytes held right now by all requests together. */
+  bufferedBytes(): number;
   /** Applies the connection limits (request timeout, connection cap) to the server. */
   applyTo(server: Server): void;
 }
@@ -68,7 +76,10 @@ export function createHttpGuard(port: () => number, limits: Partial<HttpGuardLim
     maxInflatedBytes: limits.maxInflatedBytes ?? DEFAULT_MAX_INFLATED_BYTES,
     requestTimeoutMs: limits.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
     maxConnections: limits.maxConnections ?? DEFAULT_MAX_CONNECTIONS,
+    maxBufferedBytes: limits.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES,
   };
+  let buffered = 0;
+  const inflateQueue = slots(INFLATE_SLOTS);
   const allowedHosts = (): Set<string> => new Set(LOOPBACK_NAMES.map((h) => `${h}:${port()}`));
 
   const check = (req: IncomingMessage): void => {
@@ -98,10 +109,19 @@ export function createHttpGuard(port: () => number, limits: Partial<HttpGuardLim
     if (Number.isFinite(declared) && declared > l.maxBodyBytes) throw tooLarge('body', l.maxBodyBytes, declared);
     const chunks: Buffer[] = [];
     let size = 0;
-    for await (const chunk of req) {
-      size += (chunk as Buffer).length;
-      if (size > l.maxBodyBytes) throw tooLarge('body', l.maxBodyBytes, size);
-      chunks.push(chunk as Buffer);
+    try {
+      for await (const chunk of req) {
+        const n = (chunk as Buffer).length;
+        size += n;
+        if (size > l.maxBodyBytes) throw tooLarge('body', l.maxBodyBytes, size);
+        if (buffered + n > l.maxBufferedBytes) {
+          throw new HttpGuardError('HTTP_BODY_TOO_LARGE', 503, `the server is holding ${l.maxBufferedBytes} bytes of request bodies already; retry later`, { field: 'body', limit: l.maxBufferedBytes });
+        }
+        buffered += n;
+        chunks.push(chunk as Buffer);
+      }
+    } finally {
+      buffered -= chunks.reduce((t, c) => t + c.length, 0);
     }
     let buf: Buffer = Buffer.concat(chunks);
     if (buf.length === 0) return {};
@@ -111,7 +131,8 @@ export function createHttpGuard(port: () => number, limits: Partial<HttpGuardLim
     }
     if (buf.length >= 2 && buf[0] === 0x1f && buf[1] === 0x8b) {
       try {
-        buf = await inflate(buf, { maxOutputLength: l.maxInflatedBytes });
+        const compressed = buf;
+        buf = await inflateQueue(() => inflate(compressed, { maxOutputLength: l.maxInflatedBytes }));
       } catch (cause) {
         if ((cause as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw tooLarge('inflated body', l.maxInflatedBytes, null);
         throw new HttpGuardError('HTTP_BAD_BODY', 400, `the gzip body is damaged: ${(cause as Error).message}`, { field: 'body' }, { cause });
@@ -129,11 +150,29 @@ export function createHttpGuard(port: () => number, limits: Partial<HttpGuardLim
     limits: l,
     check,
     readJson,
+    bufferedBytes: () => buffered,
     applyTo(server) {
       server.requestTimeout = l.requestTimeoutMs;
       server.headersTimeout = Math.min(l.requestTimeoutMs, 30_000);
       server.maxConnections = l.maxConnections;
     },
+  };
+}
+
+/** Runs at most `n` tasks at a time, in arrival order. */
+function slots(n: number): <T>(task: () => Promise<T>) => Promise<T> {
+  let free = n;
+  const waiting: (() => void)[] = [];
+  return async (task) => {
+    if (free === 0) await new Promise<void>((resolve) => waiting.push(resolve));
+    else free--;
+    try {
+      return await task();
+    } finally {
+      const next = waiting.shift();
+      if (next) next();
+      else free++;
+    }
   };
 }
 

@@ -81,6 +81,8 @@ export interface SnowflakeLocalStats {
   chunksServed: number;
   /** "Still running" (333333) answers given to synchronous requests. */
   inProgressAnswers: number;
+  /** Request-body bytes being received right now (bounded by `limits.maxBufferedBytes`). */
+  bufferedRequestBytes: number;
 }
 
 /** A running server. */
@@ -682,6 +684,7 @@ export async function startSnowflakeLocal(options: SnowflakeLocalOptions = {}): 
         tokenRenewals,
         chunksServed,
         inProgressAnswers,
+        bufferedRequestBytes: guard.bufferedBytes(),
       };
     },
     async close() {
