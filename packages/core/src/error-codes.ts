@@ -29,8 +29,6 @@ export const ERROR_CODES = {
   // Outputs (any package)
   OUTPUT_EXISTS: 'an output folder is not empty and overwriting was not asked for; nothing was written',
   OUTPUT_OVERLAPS_INPUT: 'an output is, contains or lies inside an input (details name both paths); nothing was written',
-  OUTPUT_FORMAT: 'an output format name is not one of the supported result formats',
-  OUTPUT_WRITE: 'a result file could not be written',
 
   // Files and folders (any package; details name the file, the operation and the system errno)
   DISK_FULL: 'the disk (or the quota) is full',

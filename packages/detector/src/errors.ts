@@ -1,14 +1,15 @@
 import { DefectKitError } from '@defectkit/core';
 
 /** The model card (`model.json`) is not valid JSON or breaks the `defectkit.model-card/v1` contract. Code `MODEL_CARD_INVALID`. */
-export class ModelCardError extends DefectKitError {}
+export class ModelCardError extends DefectKitError<'MODEL_CARD_INVALID'> {}
 
 /**
  * The model cannot be used as described: no spec source says what it needs, the model's inputs or
  * outputs do not match the spec (unexpected output shape, class count differs from the card).
- * Codes `MODEL_SPEC_MISSING`, `MODEL_OUTPUT_SHAPE`, `MODEL_CLASS_COUNT`, `MODEL_INPUT_SHAPE`.
+ * Codes `MODEL_SPEC_MISSING`, `MODEL_OUTPUT_SHAPE`, `MODEL_CLASS_COUNT`, `MODEL_INPUT_SHAPE`, and
+ * `MODEL_LAYOUT_UNSUPPORTED` (a classifier given to a detector).
  */
-export class ModelSpecError extends DefectKitError {}
+export class ModelSpecError extends DefectKitError<'MODEL_SPEC_MISSING' | 'MODEL_OUTPUT_SHAPE' | 'MODEL_CLASS_COUNT' | 'MODEL_INPUT_SHAPE' | 'MODEL_LAYOUT_UNSUPPORTED'> {}
 
-/** A backend failed or was used wrongly (run before load, missing input, unsupported tensor type). Code `BACKEND_*`. */
-export class BackendError extends DefectKitError {}
+/** A backend failed or was used wrongly: run before load or after dispose, a failed run, a batch of mixed input sizes. */
+export class BackendError extends DefectKitError<'BACKEND_NOT_LOADED' | 'BACKEND_RUN' | 'BACKEND_BATCH_SHAPE'> {}
