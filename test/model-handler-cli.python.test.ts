@@ -2,10 +2,11 @@
 // through snowflake-local (the logged Python handler) prints the JSON `defectkit detect` prints, boxes within 1e-3.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { loadDetector } from '@defectkit/backend-node';
 import { runCli } from '@defectkit/cli';
 import { SnowflakeSession } from '@defectkit/snowflake';
 import { startSnowflakeLocal, type SnowflakeLocal } from '@defectkit/snowflake-local';
-import { snowflakeHomeFor } from '../packages/registry/src/testing/snowflake-fixtures.js';
+import { fixtureModelFolder, snowflakeHomeFor } from '../packages/registry/src/testing/snowflake-fixtures.js';
 import { deeppcbDir, repoRoot } from './support/paths.js';
 
 /** Runs the CLI in-process and captures what it prints. */
@@ -82,5 +83,31 @@ describe('defectkit registry log / predict of Faster R-CNN on snowflake:<connect
       });
     }
     expect(compared).toBeGreaterThan(5);
+  }, 300_000);
+
+  it('registry predict of an Ultralytics-layout model on snowflake:<connection> prints what the local detector finds (1e-4)', async () => {
+    const sf = ['--registry', 'snowflake:local'];
+    const model = await fixtureModelFolder();
+    expect(await cli('registry', 'log', model, '--name', 'remote_pcb', ...sf)).toMatchObject({ code: 0, stdout: 'logged REMOTE_PCB V1 (snowflake)\n' });
+    const remote = await cli('registry', 'predict', 'REMOTE_PCB', ...images, ...sf);
+    expect(remote.code, remote.stderr).toBe(0);
+    const detector = await loadDetector(model);
+    const parsed = JSON.parse(remote.stdout) as Entry[];
+    expect(parsed.map((p) => p.image)).toEqual(images);
+    let compared = 0;
+    for (const entry of parsed) {
+      const expected = await detector.detect(entry.image);
+      expect([entry.width, entry.height]).toEqual([expected.width, expected.height]);
+      expect(entry.detections).toHaveLength(expected.detections.length);
+      entry.detections.forEach((d, k) => {
+        const e = expected.detections[k]!;
+        for (const key of ['x1', 'y1', 'x2', 'y2', 'score'] as const) expect(Math.abs((d[key] as number) - e[key])).toBeLessThanOrEqual(1e-4);
+        expect([d.classId, d.label]).toEqual([e.classId, e.label]);
+      });
+      compared += entry.detections.length;
+    }
+    await detector.dispose();
+    expect(compared).toBeGreaterThan(0);
+    expect((await cli('registry', 'delete', 'REMOTE_PCB', ...sf)).code).toBe(0);
   }, 300_000);
 });

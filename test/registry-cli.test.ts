@@ -80,28 +80,11 @@ describe('defectkit registry / defectkit snowflake', () => {
     expect((await cli('registry', 'list', '--registry', 'elsewhere', ...reg)).stderr).toContain('error REGISTRY_SPEC');
   });
 
-  it('registry commands on snowflake:<connection>, with remote predict printing the same JSON as the local detector (1e-4)', async () => {
+  it('registry commands on snowflake:<connection>', async () => {
     const sf = ['--registry', 'snowflake:local'];
     expect(await cli('registry', 'log', model, '--name', 'remote_pcb', ...sf)).toMatchObject({ code: 0, stdout: 'logged REMOTE_PCB V1 (snowflake)\n' });
     expect(JSON.parse((await cli('registry', 'list', '--json', ...sf)).stdout)).toEqual([{ name: 'REMOTE_PCB', versions: ['V1'], default: 'V1' }]);
-    const remote = await cli('registry', 'predict', 'REMOTE_PCB', ...images, ...sf);
-    expect(remote.code).toBe(0);
-    const local = await cli('registry', 'predict', 'REMOTE_PCB', ...images, '--registry-dir', await mkdtemp(join(tmpdir(), 'unused-')), '--registry', 'local');
-    expect(local.code).toBe(1); // not in the local registry: compare with the local detector instead
-    const detector = await loadDetector(model);
-    const parsed = JSON.parse(remote.stdout) as Array<{ image: string; width: number; height: number; detections: Array<Record<string, number | string>> }>;
-    expect(parsed.map((p) => p.image)).toEqual(images);
-    for (const entry of parsed) {
-      const expected = await detector.detect(entry.image);
-      expect([entry.width, entry.height]).toEqual([expected.width, expected.height]);
-      expect(entry.detections).toHaveLength(expected.detections.length);
-      entry.detections.forEach((d, k) => {
-        const e = expected.detections[k]!;
-        for (const key of ['x1', 'y1', 'x2', 'y2', 'score'] as const) expect(Math.abs((d[key] as number) - e[key])).toBeLessThanOrEqual(1e-4);
-        expect([d.classId, d.label]).toEqual([e.classId, e.label]);
-      });
-    }
-    await detector.dispose();
+    // registry predict on snowflake:<connection> runs the logged Python handler: test/model-handler-cli.python.test.ts.
     expect((await cli('registry', 'delete', 'REMOTE_PCB', ...sf)).code).toBe(0);
     expect(JSON.parse((await cli('registry', 'list', '--json', ...sf)).stdout)).toEqual([]);
   }, 120_000);
