@@ -362,10 +362,10 @@ class Handler:
         column = "IMAGE" if "IMAGE" in df.columns else df.columns[0]
         results = self.predict_rows(list(df[column]))
         return pandas.DataFrame({
-            "DETECTIONS": [json.dumps(r["DETECTIONS"]) for r in results],
-            "WIDTH": [r["WIDTH"] for r in results],
-            "HEIGHT": [r["HEIGHT"] for r in results],
-            "LABELS": [json.dumps(r.get("LABELS", [])) for r in results],
+            "DETECTIONS": [None if r is None else json.dumps(r["DETECTIONS"]) for r in results],
+            "WIDTH": [None if r is None else r["WIDTH"] for r in results],
+            "HEIGHT": [None if r is None else r["HEIGHT"] for r in results],
+            "LABELS": [None if r is None else json.dumps(r.get("LABELS", [])) for r in results],
         })
 
 
