@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Connection } from 'snowflake-sdk';
 import { startSnowflakeLocal, type SnowflakeLocal } from '@defectkit/snowflake-local';
-import { expectSqlFailure, expectStillServing, makeFence, rawLogin, rawQuery, type Fence } from '../packages/snowflake-local/test/attack-harness.js';
+import { expectSqlFailure, expectStillServing, makeFence, rawLogin, rawQuery, rawRequest, type Fence } from '../packages/snowflake-local/test/attack-harness.js';
 import { connect, destroy, exec } from '../packages/snowflake-local/test/driver-harness.js';
 
 /** Names that cannot be one folder inside the data dir. */
@@ -150,6 +150,44 @@ describe('snowflake-local attack 1: path containment', () => {
     expect((await sql('drop stage linked')).success).toBe(true);
     expect(fence.snapshot()).toEqual(before);
     await expectStillServing(server);
+  });
+
+  it('refuses bad database and schema names given at login', async () => {
+    for (const [database, schema] of [['".."', 'PUBLIC'], ['"a/b"', 'PUBLIC'], ['TESTDB', '".."'], ['TESTDB', '"/etc"'], ['"%2e%2e"', '".\u0000"']]) {
+      const answer = await rawRequest(server, {
+        path: `/session/v1/login-request?databaseName=${encodeURIComponent(database!)}&schemaName=${encodeURIComponent(schema!)}`,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ data: { LOGIN_NAME: 'defectkit', PASSWORD: 'defectkit' } }),
+      });
+      expect(answer.json, `${database}.${schema}`).toMatchObject({ success: false, code: '000904' });
+    }
+    expect(fence.snapshot()).toEqual(before);
+  });
+
+  it('copies model packages without their links and validates the copy', async () => {
+    const pkg = join(fence.data, 'stages', 'TESTDB', 'PUBLIC', 'GOOD_STAGE', 'pkg');
+    mkdirSync(join(pkg, 'functions'), { recursive: true });
+    writeFileSync(join(pkg, 'functions', 'predict.py'), '');
+    // MANIFEST.yml is a link to a file outside: it is not copied, so the package has no manifest.
+    symlinkSync(fence.secretFile, join(pkg, 'MANIFEST.yml'));
+    const linked = await sql('create model LINKED_MODEL with version V1 from @good_stage/pkg');
+    expectSqlFailure(linked, ['091131']);
+    expect(JSON.stringify(linked)).not.toContain(fence.secret);
+    // A real manifest that names a linked user file: the link is not in the copy, so the file is missing.
+    rmSync(join(pkg, 'MANIFEST.yml'));
+    writeFileSync(
+      join(pkg, 'MANIFEST.yml'),
+      "manifest_version: '1.0'\nruntimes: {py: {language: PYTHON}}\nmethods: [{name: predict, runtime: py, type: FUNCTION, handler: functions.predict.infer, inputs: [{name: image, type: binary}], outputs: [{type: OBJECT}]}]\nuser_files: [secret.txt]\n",
+    );
+    symlinkSync(fence.secretFile, join(pkg, 'secret.txt'));
+    expectSqlFailure(await sql('create model LINKED_MODEL with version V1 from @good_stage/pkg'), ['091131']);
+    rmSync(join(pkg, 'secret.txt'));
+    writeFileSync(join(pkg, 'secret.txt'), 'a real file');
+    expect((await sql('create model LINKED_MODEL with version V1 from @good_stage/pkg')).success).toBe(true);
+    expect(readdirSync(join(fence.data, 'models', 'TESTDB', 'PUBLIC', 'LINKED_MODEL', 'V1')).sort()).toEqual(['MANIFEST.yml', 'functions', 'secret.txt']);
+    expect((await sql('drop model LINKED_MODEL')).success).toBe(true);
+    rmSync(pkg, { recursive: true });
+    expect(fence.snapshot()).toEqual(before);
   });
 
   it('refuses concurrent attacks from many sessions and keeps serving', async () => {

@@ -1,4 +1,4 @@
-import { cpSync, lstatSync, renameSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, lstatSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { compilationError, doesNotExist, SnowflakeSqlError, unsupported } from './errors.js';
 import type { ExecEnv } from './exec-env.js';
 import { readModelPackage } from './model-package.js';
@@ -46,11 +46,19 @@ function addVersion(env: ExecEnv, name: ObjectName, model: ModelRecord, version:
   }
   const src = resolveStage(env, stageRef.kind === 'stage' ? stageRef.text : stageRef.value).target;
   const target = env.paths.modelVersionDir(name.database, name.schema, model.name, version);
-  const pkg = readModelPackage(src);
   const tmp = `${target}.tmp-${process.pid}`;
   rmSync(tmp, { recursive: true, force: true });
-  // Links are not copied: a package must not carry a way out of the model store.
-  cpSync(src, tmp, { recursive: true, filter: (from) => !lstatSync(from).isSymbolicLink() });
+  // Links are not copied (a package must not carry a way out of the model store), and the copy is
+  // what gets validated: the files checked are exactly the files kept.
+  mkdirSync(tmp, { recursive: true });
+  if (existsSync(src)) cpSync(src, tmp, { recursive: true, filter: (from) => !lstatSync(from).isSymbolicLink() });
+  let pkg: ReturnType<typeof readModelPackage>;
+  try {
+    pkg = readModelPackage(tmp);
+  } catch (error) {
+    rmSync(tmp, { recursive: true, force: true });
+    throw error;
+  }
   rmSync(target, { recursive: true, force: true });
   renameSync(tmp, target);
   const record: ModelVersionRecord = {
