@@ -11,7 +11,7 @@ export type { PredictRequest, Predictor } from './predictor.js';
 export { createHandlerPredictor, type HandlerPredictorOptions } from './model-predict.js';
 export { HandlerFailedError, HandlerWorker, type HandlerWorkerLimits } from './handler-worker.js';
 export { DEFAULT_WHEELS_DIR, HANDLER_PACKAGES, HandlerRuntimeError, handlerPython, type HandlerPythonOptions } from './python-env.js';
-export { createHttpGuard, HttpGuardError, sendJson, sendRefusal, type HttpGuard, type HttpGuardLimits } from './http-guard.js';
+export { createHttpGuard, HttpGuardError, sendJson, sendRefusal, type HttpGuard, type HttpGuardLimits } from '@defectkit/core/node';
 export { readModelPackage, type ModelPackage } from './model-package.js';
 export { translateStatement, type Translation, type TranslateSession } from './sql-translate.js';
 export { tokenize, splitStatements, type Token, type TokenKind } from './sql-tokenizer.js';

@@ -11,7 +11,7 @@ import { Engine } from './engine.js';
 import { SnowflakeLocalConfigError, SnowflakeSqlError } from './errors.js';
 import type { ExecEnv } from './exec-env.js';
 import { executeStatement, useDuck } from './executor.js';
-import { createHttpGuard, HttpGuardError, sendJson, sendRefusal, type HttpGuardLimits } from './http-guard.js';
+import { createHttpGuard, HttpGuardError, sendJson, sendRefusal, type HttpGuardLimits } from '@defectkit/core/node';
 import { bearerToken, delay, encodeChunk, sendGzipChunk } from './http-util.js';
 import { createHandlerPredictor } from './model-predict.js';
 import type { Predictor } from './predictor.js';

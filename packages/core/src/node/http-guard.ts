@@ -1,11 +1,11 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
-import { DefectKitError, type ErrorDetails } from '@defectkit/core';
+import { DefectKitError, type ErrorDetails } from '../errors.js';
 
 /**
- * The small HTTP layer a DefectKit loopback server stands on (snowflake-local now, `defectkit serve`
- * next): it knows nothing of Snowflake. It refuses requests that did not come from a local program
+ * The one small HTTP layer DefectKit's loopback servers stand on (snowflake-local and `defectkit serve`
+ * share it): it knows nothing of Snowflake. It refuses requests that did not come from a local program
  * (wrong `Host`, browser cross-origin signals), bounds request bodies before they are buffered or
  * inflated, and turns every refusal into a typed {@link HttpGuardError} with an HTTP status.
  */
