@@ -153,6 +153,28 @@ describe('snowflake-local attack 2: no host file access from SQL', () => {
     await expectStillServing(server);
   });
 
+  it('refuses control characters that would cut the text DuckDB sees (NUL ends a C string)', async () => {
+    const cut = [
+      'delete from t \u0000 where a = 999',
+      "update t set s = 'changed' \u0000 where a = 999",
+      "delete from t where a = 999 or s = '\u0000'",
+      'delete from t /* \u0000 */ where a = 999',
+      'delete from t -- \u0000\n where a = 999',
+      'delete from t \u0001 where a = 999',
+      'delete from t \u007f where a = 999',
+      'drop table t \u0000 if exists',
+      `put file://${fence.secretFile}\u0000 @~`,
+    ];
+    const rowsBefore = ((await sql('select a, s from t order by a')).data as { rowset: unknown[][] }).rowset;
+    expect(rowsBefore.length).toBeGreaterThan(0);
+    for (const text of cut) expectSqlFailure(await sql(text), ['001003']);
+    const rowsAfter = ((await sql('select a, s from t order by a')).data as { rowset: unknown[][] }).rowset;
+    expect(rowsAfter).toEqual(rowsBefore);
+    // Bind values may hold any character: they never become SQL text.
+    const bound = await sql('select ? as v', { bindings: { '1': { type: 'TEXT', value: 'a\u0000b\u0001' } } });
+    expect((bound.data as { rowset: unknown[][] }).rowset).toEqual([['a\u0000b\u0001']]);
+  });
+
   it('keeps string values exactly as Snowflake reads them (the translator re-quotes every literal)', async () => {
     const cases: [string, string][] = [
       ["'it''s'", "it's"],

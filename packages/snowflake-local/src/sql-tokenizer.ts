@@ -36,6 +36,7 @@ const MULTI_PUNCT = ['::', '||', '<=', '>=', '<>', '!=', '=>', '->'];
  * literals.
  */
 export function tokenize(sql: string): Token[] {
+  refuseControlCharacters(sql);
   const tokens: Token[] = [];
   let i = 0;
   const n = sql.length;
@@ -130,6 +131,19 @@ export function tokenize(sql: string): Token[] {
     }
   }
   return tokens;
+}
+
+/**
+ * DuckDB receives SQL as a C string, so a NUL would end the text it sees early (`DELETE FROM t \0 WHERE …`
+ * would delete every row); other control characters are not SQL either. Both are refused, wherever they
+ * appear (bind values carry any bytes).
+ */
+export function refuseControlCharacters(sql: string): void {
+  const bad = /[\u0000-\u0008\u000e-\u001f\u007f]/.exec(sql);
+  if (bad) {
+    const { line, column } = position(sql, bad.index);
+    throw new SnowflakeSqlError('001003', '42000', `SQL compilation error:\nsyntax error line ${line} at position ${column} unexpected control character U+${bad[0].charCodeAt(0).toString(16).padStart(4, '0').toUpperCase()}.`, { line, column });
+  }
 }
 
 function unescape(c: string): string {

@@ -6,7 +6,7 @@ import { stagePathSegments } from './data-paths.js';
 import { compilationError, doesNotExist, SnowflakeSqlError, unsupported } from './errors.js';
 import type { ExecEnv } from './exec-env.js';
 import { kw, qualify, readName, truthy, type ObjectName } from './object-names.js';
-import { significant, tokenize, type Token } from './sql-tokenizer.js';
+import { refuseControlCharacters, significant, tokenize, type Token } from './sql-tokenizer.js';
 import { StatementType, status, table, type StatementResult } from './statement-result.js';
 
 /** A resolved stage location: the stage's root directory and the path prefix inside it. */
@@ -75,6 +75,7 @@ export function resolveStage(env: ExecEnv, ref: string): StageLocation {
  * separate and only knows quotes, spaces and `=`.
  */
 export function scanWords(sql: string): { text: string; quoted: boolean }[] {
+  refuseControlCharacters(sql);
   const words: { text: string; quoted: boolean }[] = [];
   let i = 0;
   let current = '';
