@@ -2,7 +2,7 @@
 // snowflake-local, answers the same on DeepPCB images locally (TypeScript detector, onnxruntime-node + sharp)
 // and remotely (MODEL()!PREDICT running the logged Python handler in CPython 3.11 with onnxruntime + Pillow).
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -16,7 +16,7 @@ import { LocalRegistry, SnowflakeRegistry } from '@defectkit/registry';
 import { SnowflakeSession } from '@defectkit/snowflake';
 import { startSnowflakeLocal, type SnowflakeLocal } from '@defectkit/snowflake-local';
 import { snowflakeHomeFor } from '../packages/registry/src/testing/snowflake-fixtures.js';
-import { deeppcbDir, repoRoot, systemPython } from './support/paths.js';
+import { deeppcbDir, goldenDir, repoRoot, systemPython } from './support/paths.js';
 
 const work = mkdtempSync(join(tmpdir(), 'defectkit-handler-remote-'));
 const images = ['00041000_test.jpg', '00041001_test.jpg', '00041002_test.jpg', '00041003_test.jpg'].map((name) => join(deeppcbDir, 'PCBData', 'group00041', '00041', name));
@@ -110,6 +110,44 @@ describe('one model contract: local registry vs snowflake-local running the logg
     expect(Object.keys(answer).sort()).toEqual(['DETECTIONS', 'HEIGHT', 'WIDTH']);
     expect(Object.keys(answer.DETECTIONS[0]!).sort()).toEqual(['class_id', 'label', 'score', 'x1', 'x2', 'y1', 'y2']);
     console.log(`${folder}: ${compared} detections on ${images.length} DeepPCB images agree within ${TOLERANCE}`);
+  }, 300_000);
+
+  it.each([
+    ['synthetic_ultralytics_detect_bcn.onnx', 'ultralytics-bcn', 'YOLO_RAW'],
+    ['synthetic_ultralytics_end2end.onnx', 'end2end-bn6', 'YOLO_E2E'],
+  ])('Ultralytics export %s (%s): remote PREDICT gives the local detections within 1e-3', async (file, layout, name) => {
+    // The golden synthetic Ultralytics exports (320x320 RGB), on DeepPCB boards rendered at 320x320 so that the
+    // letterbox needs no resize (Pillow and sharp resample differently; that is checked in registry-handler-parity).
+    const source = join(work, name);
+    mkdirSync(source);
+    copyFileSync(join(goldenDir, 'fixtures', file), join(source, 'model.onnx'));
+    const card = {
+      format: 'defectkit.model-card/v1', name: name.toLowerCase(), task: 'detect', classes: ['open', 'short', 'mousebite', 'spur', 'copper', 'pin-hole'],
+      input: { name: 'images', width: 320, height: 320, channels: 3, resize: 'letterbox', batchAxis: true, stride: 32, padValue: 114, scale: 1 / 255, mean: null, std: null },
+      output: { layout }, thresholds: { conf: 0.25, iou: 0.7, maxDet: 300 },
+    };
+    writeFileSync(join(source, 'model.json'), `${JSON.stringify(card, null, 2)}\n`);
+    const boards: string[] = [];
+    for (const [i, image] of images.entries()) {
+      boards.push(join(source, `board${i}.png`));
+      await sharp(image).resize(320, 320).png().toFile(boards[i]!);
+    }
+    const localDetector = await (await local.logModel(source, { name })).detector();
+    const remoteDetector = await (await remote.logModel(source, { name })).detector();
+    let compared = 0;
+    try {
+      for (const board of boards) {
+        const expected = await localDetector.detect(board);
+        const got = await remoteDetector.detect(board);
+        expect([got.width, got.height]).toEqual([expected.width, expected.height]);
+        expectSameDetections(got.detections, expected.detections, `${file} ${board}`);
+        compared += expected.detections.length;
+      }
+    } finally {
+      await localDetector.dispose();
+      await remoteDetector.dispose();
+    }
+    expect(compared).toBeGreaterThan(0);
   }, 300_000);
 
   it('an emitted classifier (one epoch): remote PREDICT answers the local top-k LABELS within 1e-3', async () => {

@@ -1,11 +1,16 @@
 // snowflake-local's Python worker: one long-lived process per model version, JSON lines, bounded inputs, a
 // timeout that stops a stuck handler, and handler failures reported per call (CPython 3.11 virtualenv).
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DefectKitError } from '@defectkit/core';
 import { HandlerWorker, handlerPython } from '@defectkit/snowflake-local';
+import { repoRoot } from './support/paths.js';
+
+const run = promisify(execFile);
 
 const work = mkdtempSync(join(tmpdir(), 'dk-handler-worker-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -54,6 +59,19 @@ describe('HandlerWorker (snowflake-local)', () => {
     mkdirSync(join(pkg, 'functions'), { recursive: true });
     writeFileSync(join(pkg, 'functions', 'predict.py'), HANDLER);
   }, 300_000);
+
+  it('gives processes asking at the same time one ready virtualenv (one builder, the others wait), leaving no temporary folder or lock', async () => {
+    const cacheDir = join(work, 'cache');
+    const script = `import(${JSON.stringify(join(repoRoot, 'packages', 'snowflake-local', 'src', 'python-env.ts'))}).then((m) => m.handlerPython({ cacheDir: ${JSON.stringify(cacheDir)} })).then((p) => console.log(p))`;
+    const child = () => run(process.execPath, ['--import', 'tsx', '-e', script], { cwd: repoRoot, maxBuffer: 1 << 20 });
+    const [a, b] = await Promise.all([child(), child()]);
+    expect(a.stdout.trim()).toBe(b.stdout.trim());
+    const root = join(cacheDir, 'handler-venv');
+    expect(readdirSync(root)).toEqual([relative(root, join(a.stdout.trim(), '..', '..'))]);
+    expect(JSON.parse(readFileSync(join(a.stdout.trim(), '..', '..', 'ready.json'), 'utf8')).version).toMatch(/^3\.11\./);
+    const imports = await run(a.stdout.trim(), ['-c', 'import numpy, onnxruntime, pandas, PIL; print("ok")']);
+    expect(imports.stdout.trim()).toBe('ok');
+  }, 600_000);
 
   it('calls module.function with a DataFrame (BINARY as bytes) in one long-lived process, one object per row', async () => {
     const worker = new HandlerWorker(python, pkg, 'functions.predict.echo');

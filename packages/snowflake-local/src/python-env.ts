@@ -1,9 +1,10 @@
 import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { DefectKitError, type ErrorDetails } from '@defectkit/core';
 
@@ -95,6 +96,33 @@ async function buildEnv({ python, wheels, cacheDir }: Required<HandlerPythonOpti
   const pythonPath = join(target, 'bin', 'python');
   if (existsSync(join(target, 'ready.json'))) return pythonPath;
   await mkdir(root, { recursive: true });
+  // One builder at a time (test files run in parallel): the others wait for its ready.json.
+  const lock = join(root, `.${key}.lock`);
+  for (;;) {
+    if (existsSync(join(target, 'ready.json'))) return pythonPath;
+    try {
+      await mkdir(lock);
+      break;
+    } catch (cause) {
+      if ((cause as NodeJS.ErrnoException).code !== 'EEXIST') throw new HandlerRuntimeError(`cannot create ${lock}: ${(cause as Error).message}`, { file: lock }, { cause });
+    }
+    const since = await stat(lock).then((info) => Date.now() - info.mtimeMs, () => 0);
+    if (since > STALE_LOCK_MS) await rm(lock, { recursive: true, force: true }); // its builder died
+    else await sleep(500);
+  }
+  try {
+    return await buildInto(python, wheels, version, chosen, root, key, target);
+  } finally {
+    await rm(lock, { recursive: true, force: true });
+  }
+}
+
+/** How long a build may hold the lock before others take it as abandoned. */
+const STALE_LOCK_MS = 10 * 60_000;
+
+async function buildInto(python: string, wheels: string, version: string, chosen: string[], root: string, key: string, target: string): Promise<string> {
+  const pythonPath = join(target, 'bin', 'python');
+  if (existsSync(join(target, 'ready.json'))) return pythonPath;
   const temporary = join(root, `.${key}-${process.pid}-${randomBytes(4).toString('hex')}`);
   try {
     await run(python, ['-m', 'venv', temporary]);
