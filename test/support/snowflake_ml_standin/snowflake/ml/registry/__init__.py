@@ -1,5 +1,4 @@
 """Stand-in for snowflake.ml.registry (see ../../../README.md): Registry.log_model, checked and recorded."""
-import inspect
 import json
 import os
 import re
