@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { describeImageInput } from '@defectkit/core';
 import { loadDetector } from '@defectkit/backend-node';
 import { describeDetectorConformance } from '@defectkit/detector/testing';
 import { deeppcbDir, repoRoot } from './support/paths.js';
@@ -9,5 +10,7 @@ const images = ['00041000_test.jpg', '00041001_test.jpg', '00041002_test.jpg', '
 describeDetectorConformance('local LocalDetector (onnxruntime-node, models/pcb-defects)', () => ({
   create: () => loadDetector(join(repoRoot, 'models', 'pcb-defects')),
   images,
-  badImage: join(deeppcbDir, 'PCBData', 'group00041', '00041', 'no-such-board_test.jpg'),
+  // A missing file, and bytes that are not an image.
+  badImages: [join(deeppcbDir, 'PCBData', 'group00041', '00041', 'no-such-board_test.jpg'), new TextEncoder().encode('not an image')],
+  describe: describeImageInput,
 }));

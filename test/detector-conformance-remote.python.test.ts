@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { describeImageInput } from '@defectkit/core';
 import { afterAll } from 'vitest';
 import { loadDetector } from '@defectkit/backend-node';
 import { describeDetectorConformance } from '@defectkit/detector/testing';
@@ -36,7 +37,9 @@ describeDetectorConformance('remote RemoteDetector (snowflake-local MODEL()!PRED
     // batchSize 2: statements of two images, so batches split across statements are exercised too.
     create: (): Promise<RegistryDetector> => version.detector({ batchSize: 2 }),
     images,
-    badImage: join(deeppcbDir, 'PCBData', 'group00041', '00041', 'no-such-board_test.jpg'),
+    // A missing file, and bytes that are not an image.
+  badImages: [join(deeppcbDir, 'PCBData', 'group00041', '00041', 'no-such-board_test.jpg'), new TextEncoder().encode('not an image')],
+  describe: describeImageInput,
     reference: async (): Promise<DetectionResult[]> => {
       const local = await loadDetector(modelDir);
       try {

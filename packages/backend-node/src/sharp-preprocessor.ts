@@ -1,5 +1,6 @@
 import { stat } from 'node:fs/promises';
 import sharp from 'sharp';
+import { describeImageInput } from '@defectkit/core';
 import { letterbox } from '@defectkit/postprocess';
 import type { ImagePreprocessor, LetterboxPlacement, ModelInputSpec, PreparedImage } from '@defectkit/detector';
 import { ImageError } from './errors.js';
@@ -24,9 +25,9 @@ export interface DecodedImage {
   channels: 1 | 3;
 }
 
-/** The name an image has in results and errors. */
+/** The name an image has in results and errors (`describeImageInput` of `@defectkit/core`, the one naming rule). */
 export function describeImage(image: ImageInput): string {
-  return typeof image === 'string' ? image : `<buffer ${image.byteLength} bytes>`;
+  return describeImageInput(image);
 }
 
 function imageError(error: unknown, name: string, maxPixels: number): ImageError {

@@ -4,6 +4,14 @@
  * dataset. COCO files need integer ids, so the COCO id is derived from that key the same way everywhere.
  */
 
+/**
+ * How an image given as a path or as encoded bytes is named in detection outcomes, progress events and errors:
+ * the path as given, or `<buffer N bytes>`.
+ */
+export function describeImageInput(image: string | Uint8Array): string {
+  return typeof image === 'string' ? image : `<buffer ${image.byteLength} bytes>`;
+}
+
 /** Largest number of digits a file stem may have to be its own COCO id (below 2^40, where hashed ids start). */
 const MAX_NUMERIC_DIGITS = 12;
 /** Hashed ids live in [2^40, 2^40 + 2^32): never equal to a numeric stem of up to 12 digits. */

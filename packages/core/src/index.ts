@@ -1,4 +1,4 @@
 export { ERROR_CODES, isErrorCode, type ErrorCode } from './error-codes.js';
 export { DefectKitError, InvalidArgumentError, OutputExistsError, type ErrorDetails } from './errors.js';
 export type { Detection, BoxXYXY, BoxXYWH, BoxCXCYWH, BoxCXCYWHNormalized } from './detection.js';
-export { cocoImageId, imageFileStem, imageKey } from './image-identity.js';
+export { cocoImageId, describeImageInput, imageFileStem, imageKey } from './image-identity.js';

@@ -9,8 +9,8 @@ export interface DetectorConformanceFixture<TImage> {
   create(): Promise<Detector<TImage>>;
   /** At least three readable images; together they must give at least one detection. */
   images: readonly TImage[];
-  /** An input the detector cannot use (a missing file, bytes that are not an image). */
-  badImage: TImage;
+  /** Inputs the detector cannot use (a missing file, bytes that are not an image); at least one. */
+  badImages: readonly TImage[];
   /** The name the detector gives each image in outcomes and errors (default `String(image)`). */
   describe?(image: TImage): string;
   /** Absolute tolerance on coordinates and scores between calls of the same detector (default 0: identical). */
@@ -99,6 +99,7 @@ export function describeDetectorConformance<TImage>(name: string, fixture: () =>
     beforeAll(async () => {
       fx = await fixture();
       if (fx.images.length < 3) throw new Error('the conformance fixture needs at least three images');
+      if (fx.badImages.length < 1) throw new Error('the conformance fixture needs at least one bad image');
       detector = await create();
       single = [];
       for (const image of fx.images) single.push(await detector.detect(image));
@@ -159,7 +160,7 @@ export function describeDetectorConformance<TImage>(name: string, fixture: () =>
         d.on('image', (e) => events.push(`image ${e.index} ${e.image} ${e.error ? e.error.code : `ok ${e.result!.detections.length}`}`)),
         d.on('done', (e) => events.push(`done ${e.images} ${e.failed}`)),
       ];
-      const inputs = [fx.images[0]!, fx.badImage, fx.images[1]!];
+      const inputs = [fx.images[0]!, fx.badImages[0]!, fx.images[1]!];
       const outcomes = await d.detectBatch(inputs);
       const expected = (total: string): string[] => [
         `start ${total}`,
@@ -185,16 +186,29 @@ export function describeDetectorConformance<TImage>(name: string, fixture: () =>
     });
 
     it('a bad image is a typed error naming it; the rest of its batch still runs', async () => {
-      const error = await rejection(detector.detect(fx.badImage));
-      const named = `${error.message} ${JSON.stringify(error.details)}`;
-      expect(named, 'the error names the image').toContain(nameOf(fx.badImage));
-      const inputs = [fx.images[0]!, fx.badImage, fx.images[1]!, fx.images[2]!];
-      for (const outcomes of [await detector.detectBatch(inputs), await collect(detector.detectAll(inputs, { batchSize: inputs.length }))]) {
-        expect(outcomes.map((o) => o.ok)).toEqual([true, false, true, true]);
-        const bad = outcomes[1]!;
-        expect(!bad.ok && DefectKitError.isInstance(bad.error) && bad.error.code).toBe(error.code);
-        [0, 2, 3].forEach((i, k) => expectSameDetections(resultOf(outcomes[i]!).detections, single[[0, 1, 2][k]!]!.detections, tol(), `batch beside a bad image, ${i}`));
+      for (const badImage of fx.badImages) {
+        const error = await rejection(detector.detect(badImage));
+        const named = `${error.message} ${JSON.stringify(error.details)}`;
+        expect(named, 'the error names the image').toContain(nameOf(badImage));
+        const inputs = [fx.images[0]!, badImage, fx.images[1]!, fx.images[2]!];
+        for (const outcomes of [await detector.detectBatch(inputs), await collect(detector.detectAll(inputs, { batchSize: inputs.length }))]) {
+          expect(outcomes.map((o) => o.ok), `batch with ${nameOf(badImage)}`).toEqual([true, false, true, true]);
+          const bad = outcomes[1]!;
+          expect(!bad.ok && DefectKitError.isInstance(bad.error) && bad.error.code).toBe(error.code);
+          [0, 2, 3].forEach((i, k) => expectSameDetections(resultOf(outcomes[i]!).detections, single[k]!.detections, tol(), `batch beside ${nameOf(badImage)}, ${i}`));
+        }
       }
+    });
+
+    it('an empty batch or stream gives no outcome, with start and done', async () => {
+      const d = await create();
+      const events: string[] = [];
+      d.on('start', (e) => events.push(`start ${e.total}`));
+      d.on('image', () => events.push('image'));
+      d.on('done', (e) => events.push(`done ${e.images} ${e.failed}`));
+      expect(await d.detectBatch([])).toEqual([]);
+      expect(await collect(d.detectAll([]))).toEqual([]);
+      expect(events).toEqual(['start 0', 'done 0 0', 'start 0', 'done 0 0']);
     });
 
     it('applies per-call thresholds (conf, maxDet, classFilter)', async () => {

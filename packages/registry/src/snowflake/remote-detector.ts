@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import type { Detection } from '@defectkit/core';
+import { DefectKitError, describeImageInput as describe, type Detection } from '@defectkit/core';
 import {
   createDetector,
   type CoreOutcome,
@@ -26,10 +26,6 @@ export interface RemoteDetectorOptions {
   classes?: string[];
   /** Images per statement (default 8): each is a base64 text bind. */
   batchSize?: number;
-}
-
-function describe(image: RemoteImageInput): string {
-  return typeof image === 'string' ? image : `<buffer ${image.byteLength} bytes>`;
 }
 
 function num(value: unknown, field: string, row: number): number {
@@ -153,7 +149,14 @@ export class RemoteDetector implements Detector<RemoteImageInput> {
     try {
       rows = await this.session.execute(sql, ready.flatMap((entry) => [entry.i, entry.base64]));
     } catch (error) {
-      for (const entry of ready) outcomes[entry.i] = { ok: false, error };
+      // One image the handler cannot read fails the whole statement (as in Snowflake): run each image alone so
+      // only the bad ones fail. A failure that is not the statement's (connection, auth) fails them all at once.
+      const statementFailed = DefectKitError.isInstance(error) && error.code === 'SNOWFLAKE_SQL';
+      if (!statementFailed || images.length === 1) {
+        for (const entry of ready) outcomes[entry.i] = { ok: false, error: images.length === 1 ? this.named(error, images[entry.i]!) : error };
+        return outcomes;
+      }
+      for (const entry of ready) outcomes[entry.i] = (await this.runBatch([images[entry.i]!], options))[0]!;
       return outcomes;
     }
     const inference = (performance.now() - started) / ready.length;
@@ -169,5 +172,12 @@ export class RemoteDetector implements Detector<RemoteImageInput> {
       }
     }
     return outcomes;
+  }
+
+  /** A statement error of a one-image batch, with the image named in the message and details. */
+  private named(error: unknown, image: RemoteImageInput): unknown {
+    if (!DefectKitError.isInstance(error) || error.code !== 'SNOWFLAKE_SQL') return error;
+    const name = describe(image);
+    return new SnowflakeError('SNOWFLAKE_SQL', `${name}: ${error.message}`, { ...error.details, file: name }, { cause: error });
   }
 }
