@@ -14,8 +14,9 @@ export {
 } from './model-card.js';
 export { checkOutputDims, checkSpecAgainstModel, resolveModelSpec, type ModelSpec, type ModelSpecOverrides, type SpecMetadata } from './model-spec.js';
 export type { ImagePreprocessor, LetterboxPlacement, PreparedImage } from './image-preprocessor.js';
+export { fillChw } from './chw-fill.js';
 export type { DetectionOutcome, DetectionResult, DetectionTimings } from './detection-result.js';
 export { ProgressEmitter, type DetectorEvents, type DetectorListener } from './progress.js';
 export type { Detector, DetectAllOptions, DetectOptions, DetectionThresholds } from './detector-contract.js';
-export { asTypedError, createDetector, type CoreOutcome, type DetectorCore } from './create-detector.js';
+export { createDetector, type CoreOutcome, type DetectorCore } from './create-detector.js';
 export { LocalDetector } from './local-detector.js';
