@@ -56,22 +56,30 @@ export function storedFileName(value: unknown, source: StoredValueSource, option
 export function pathInside(root: string, name: string, source: StoredValueSource): string {
   const base = resolve(root);
   const path = resolve(base, ...name.split('/'));
-  const rel = relative(base, path);
-  if (rel === '' || isAbsolute(rel) || rel === '..' || rel.startsWith(`..${sep}`)) refuse(name, source, `names a path outside ${base}`);
+  if (!isInside(base, path)) refuse(name, source, `names a path outside ${base}`);
   return path;
+}
+
+function isInside(root: string, path: string): boolean {
+  const rel = relative(root, path);
+  return rel !== '' && !isAbsolute(rel) && rel !== '..' && !rel.startsWith(`..${sep}`);
 }
 
 /**
  * Like {@link pathInside}, and also proves that the file as it exists on disk (symbolic links followed) is inside
- * `root` as it exists on disk, so a link planted in a registry folder cannot make a read or export reach
- * another file. A missing file is returned as is (the caller reports it).
+ * `root` as it exists on disk, and `root` inside `container` (e.g. the registry folder), so a link planted in a
+ * registry folder, or a version folder that is itself a link, cannot make a read or export reach another file.
+ * A missing file is returned as is (the caller reports it).
  */
-export async function existingPathInside(root: string, name: string, source: StoredValueSource): Promise<string> {
+export async function existingPathInside(root: string, name: string, source: StoredValueSource, container: string = root): Promise<string> {
   const path = pathInside(root, name, source);
-  const [realRoot, realFile] = await Promise.all([realpath(root), realpath(path).catch((error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? null : Promise.reject(error)))]);
-  if (realFile === null) return path;
-  const rel = relative(realRoot, realFile);
-  if (rel === '' || isAbsolute(rel) || rel === '..' || rel.startsWith(`..${sep}`)) refuse(name, source, `resolves (through a symbolic link) outside ${realRoot}`);
+  const [realContainer, realRoot, realFile] = await Promise.all([
+    realpath(container),
+    realpath(root),
+    realpath(path).catch((error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? null : Promise.reject(error))),
+  ]);
+  if (realContainer !== realRoot && !isInside(realContainer, realRoot)) refuse(name, source, `lies in a folder that resolves (through a symbolic link) outside ${realContainer}`);
+  if (realFile !== null && !isInside(realRoot, realFile)) refuse(name, source, `resolves (through a symbolic link) outside ${realRoot}`);
   return path;
 }
 

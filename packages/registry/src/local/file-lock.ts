@@ -28,6 +28,8 @@ interface LockHolder {
   owner: ProcessIdentity | null;
   /** Milliseconds since the lock appeared, for unreadable locks. */
   ageMs: number;
+  /** For a lock without a process start time: when it was written (ms since the epoch). */
+  since?: number;
 }
 
 async function readHolder(path: string): Promise<LockHolder | null> {
@@ -49,7 +51,7 @@ async function readHolder(path: string): Promise<LockHolder | null> {
   const raw = await readFile(path, 'utf8').catch(() => '');
   try {
     const legacy = JSON.parse(raw) as { pid?: unknown; host?: unknown };
-    if (typeof legacy.pid === 'number' && typeof legacy.host === 'string') return { raw, owner: { host: legacy.host, boot: null, pid: legacy.pid, start: null }, ageMs };
+    if (typeof legacy.pid === 'number' && typeof legacy.host === 'string') return { raw, owner: { host: legacy.host, boot: null, pid: legacy.pid, start: null }, ageMs, since: info.mtimeMs };
   } catch {
     // unreadable: judged by age below
   }
@@ -58,7 +60,7 @@ async function readHolder(path: string): Promise<LockHolder | null> {
 
 function holderState(holder: LockHolder, graceMs: number): ProcessState {
   if (holder.owner === null) return holder.ageMs > graceMs ? 'gone' : 'alive';
-  return processState(holder.owner);
+  return processState(holder.owner, holder.since);
 }
 
 /** The lock's current text, for the compare step before removal (null when there is no lock). */

@@ -391,7 +391,7 @@ class LocalModelVersion implements RegistryModelVersion {
       if (!(file in record.files)) throw new RegistryError('REGISTRY_METADATA', `${metadata}: field "files" does not list ${file}`, { file: metadata, field: 'files' });
     }
     for (const [file, expected] of Object.entries(record.files)) {
-      const path = await existingPathInside(dir, file, { file: metadata, field: 'files' });
+      const path = await existingPathInside(dir, file, { file: metadata, field: 'files' }, this.registry.dir);
       const actual = await digestFile(path).catch(() => null);
       if (!actual || actual.sha256 !== expected.sha256 || actual.size !== expected.size) {
         throw new RegistryError('REGISTRY_INTEGRITY', `${path}: content does not match the hash recorded when ${this.modelName} ${this.name} was logged`, {
@@ -415,7 +415,7 @@ class LocalModelVersion implements RegistryModelVersion {
     try {
       for (const [file, expected] of Object.entries(record.files)) {
         // Both ends proven inside their folders (the source also through symbolic links) before any copy.
-        const from = await existingPathInside(source, file, metadata);
+        const from = await existingPathInside(source, file, metadata, this.registry.dir);
         const to = pathInside(temporary, file, metadata);
         await copyFile(from, to, fsConstants.COPYFILE_EXCL);
         const actual = await digestFile(to);

@@ -38,6 +38,25 @@ export function processStartTime(pid: number): string | null {
   return fields[19] ?? null; // field 22 overall = index 19 after the state field (field 3)
 }
 
+// Linux reports process start times in USER_HZ ticks, which the kernel fixes at 100 for user space.
+const TICKS_PER_SECOND = 100;
+
+function bootTimeMs(): number | null {
+  try {
+    const match = /^btime (\d+)$/m.exec(readFileSync('/proc/stat', 'utf8'));
+    return match ? Number(match[1]) * 1000 : null;
+  } catch {
+    return null;
+  }
+}
+
+/** When `pid` started (ms since the epoch, to about a second), or null when unknown. */
+export function processStartedAtMs(pid: number): number | null {
+  const ticks = processStartTime(pid);
+  const boot = bootTimeMs();
+  return ticks === null || boot === null ? null : boot + (Number(ticks) / TICKS_PER_SECOND) * 1000;
+}
+
 let self: ProcessIdentity | undefined;
 
 /** This process's identity (computed once). */
@@ -61,8 +80,12 @@ function pidExists(pid: number): boolean {
  */
 export type ProcessState = 'alive' | 'gone' | 'unknown';
 
-/** Whether the process `owner` names is still running, as far as this machine can tell. */
-export function processState(owner: ProcessIdentity): ProcessState {
+/**
+ * Whether the process `owner` names is still running, as far as this machine can tell. `since` (ms since the
+ * epoch) is when the owner wrote its record: for records without a start time (older DefectKit versions), a
+ * process that started after that moment cannot be the writer.
+ */
+export function processState(owner: ProcessIdentity, since?: number): ProcessState {
   const me = currentProcess();
   if (owner.host !== me.host) return 'unknown';
   if (owner.boot !== null && me.boot !== null && owner.boot !== me.boot) return 'gone';
@@ -71,6 +94,9 @@ export function processState(owner: ProcessIdentity): ProcessState {
   if (owner.start !== null) {
     const start = processStartTime(owner.pid);
     if (start !== null && start !== owner.start) return 'gone'; // the pid now belongs to another process
+  } else if (since !== undefined) {
+    const startedAt = processStartedAtMs(owner.pid);
+    if (startedAt !== null && startedAt > since + 2000) return 'gone'; // started after the record was written (2 s: btime is rounded)
   }
   return 'alive';
 }

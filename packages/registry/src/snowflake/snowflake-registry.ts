@@ -302,24 +302,27 @@ class SnowflakeModel implements RegistryModel {
     const modelSql = this.registry.modelSql(this.name);
     const rows = await this.registry.versionRows(this.name);
     if (version === undefined) {
+      const packages = rows.map((row) => packageOf(this.registry, this.name, row)); // checked before anything is dropped
       await this.registry.session.execute(`DROP MODEL ${modelSql}`);
-      for (const row of rows) await removePackage(this.registry, this.name, row).catch(() => undefined); // the model is gone either way
+      for (const pkg of packages) if (pkg !== null) await this.registry.removeQuietly(pkg);
       return;
     }
     const row = await this.resolve(version);
     if (row.isDefault && rows.length > 1) {
       throw new RegistryError('REGISTRY_DEFAULT_VERSION', `version ${row.name} is the default of ${this.name}; set another default first`, { model: this.name, version: row.name });
     }
+    const pkg = packageOf(this.registry, this.name, row); // checked before anything is dropped
     await this.registry.session.execute(rows.length === 1 ? `DROP MODEL ${modelSql}` : `ALTER MODEL ${modelSql} DROP VERSION ${quoteIdentifier(row.name, 'version')}`);
-    await removePackage(this.registry, this.name, row);
+    if (pkg !== null) await this.registry.removeQuietly(pkg);
   }
 }
 
-async function removePackage(registry: SnowflakeRegistry, model: string, row: VersionRow): Promise<void> {
+/** The checked package folder a version's METADATA names (null when DefectKit did not log it): it goes into a REMOVE statement. */
+function packageOf(registry: SnowflakeRegistry, model: string, row: VersionRow): string | null {
   const pkg = asObject(row.metadata.defectkit).package;
-  if (pkg === undefined) return; // not logged by DefectKit: no package of ours to remove
-  // Checked before it reaches the REMOVE statement: METADATA is writable by anyone who can alter the model.
-  await registry.removeQuietly(storedStagePackage(pkg, registry.stageSql, model, { file: `METADATA of ${model} ${row.name}`, field: 'defectkit.package' }));
+  if (pkg === undefined) return null; // not logged by DefectKit: no package of ours to remove
+  // METADATA is writable by anyone who can alter the model: never trust it into a statement unchecked.
+  return storedStagePackage(pkg, registry.stageSql, model, { file: `METADATA of ${model} ${row.name}`, field: 'defectkit.package' });
 }
 
 function versionInfo(model: string, row: VersionRow): VersionInfo {
