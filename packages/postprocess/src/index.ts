@@ -26,7 +26,6 @@ export {
 } from './geometry/box-format.js';
 export { readOnnxMetadata } from './metadata/onnx-metadata.js';
 export { readOnnxGraphIo, type OnnxGraphIo, type OnnxTensorInfo } from './metadata/onnx-graph-io.js';
-export { readOnnxGraphIo, type OnnxGraphIo, type OnnxTensorInfo } from './metadata/onnx-graph-io.js';
 export { parsePythonLiteral, type PyValue } from './metadata/python-literal.js';
 export { parseMetadataValues, parseUltralyticsMetadata, namesToArray, type UltralyticsMetadata } from './metadata/ultralytics-metadata.js';
 export { OutputShapeError, MetadataParseError, EvaluationInputError } from './errors.js';
