@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { DefectKitError } from '@defectkit/core';
+import { asTypedError } from '@defectkit/core/node';
 import { registerCommands } from './commands/index.js';
 import { cliHint } from './error-hints.js';
 
@@ -25,12 +25,11 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode;
-    if (DefectKitError.isInstance(error)) {
-      const hint = cliHint(error);
-      process.stderr.write(`defectkit: error ${error.code}: ${error.message}${hint ? ` (${hint})` : ''}\n`);
-      return 1;
-    }
-    process.stderr.write(`defectkit: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    const typed = asTypedError(error);
+    const hint = cliHint(typed);
+    process.stderr.write(`defectkit: error ${typed.code}: ${typed.message}${hint ? ` (${hint})` : ''}${typed.code === 'INTERNAL' ? ' (DEFECTKIT_DEBUG=1 prints the stack)' : ''}\n`);
+    // The stack of an unexpected failure is for bug reports only, never shown by default.
+    if (typed.code === 'INTERNAL' && process.env.DEFECTKIT_DEBUG === '1' && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
     return 1;
   }
 }

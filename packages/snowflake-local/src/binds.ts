@@ -50,11 +50,23 @@ export function bindValue(key: string, type: string, value: unknown): DuckDBValu
   }
 }
 
+/** The wire shape of `bindings` (from any client, so untrusted): an object of `{ type?: string, value }` entries. */
+function checkBindings(bindings: unknown): asserts bindings is Bindings | undefined {
+  if (bindings === undefined || bindings === null) return;
+  if (typeof bindings !== 'object' || Array.isArray(bindings)) throw bindError('bindings', 'must be an object of numbered binds');
+  for (const [key, entry] of Object.entries(bindings)) {
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) throw bindError(key, 'must be an object with type and value');
+    const type = (entry as { type?: unknown }).type;
+    if (type !== undefined && typeof type !== 'string') throw bindError(key, `type must be text, got ${typeof type}`);
+  }
+}
+
 /**
  * The parameter rows for a statement: one row for scalar binds, one per element for array binds
  * (every key then holds an array of the same length).
  */
 export function bindRows(bindings: Bindings | undefined, needed: number): DuckDBValue[][] {
+  checkBindings(bindings);
   const keys = Object.keys(bindings ?? {});
   if (keys.length === 0) {
     if (needed > 0) throw bindError(String(needed), 'no value was bound');

@@ -123,7 +123,7 @@ async function runDuck(env: ExecEnv, sql: string, s: Token[], bindings?: Binding
   }
   const jsonBinds = new Set(
     Object.entries(bindings ?? {})
-      .filter(([, b]) => ['VARIANT', 'OBJECT', 'ARRAY'].includes(String(b.type).toUpperCase()))
+      .filter(([, b]) => ['VARIANT', 'OBJECT', 'ARRAY'].includes(String((b as { type?: unknown } | null)?.type).toUpperCase())) // malformed binds are refused by bindRows
       .map(([k]) => Number(k)),
   );
   const translation = translateStatement(sql, sessionInfo(env), jsonBinds);

@@ -21,6 +21,7 @@ export const connectionKeys = [
   'private_key_file_pwd',
   'token',
   'token_file_path',
+  'login_timeout',
 ] as const;
 
 /** One connection key. */
@@ -175,6 +176,9 @@ export function resolveConnection(options: ResolveConnectionOptions = {}): Conne
   }
   if (values.port !== undefined && !/^\d{1,5}$/.test(values.port)) {
     throw new SnowflakeError('SNOWFLAKE_CONFIG', `${sources.port}: key "port" must be a port number`, { key: 'port', source: sources.port });
+  }
+  if (values.login_timeout !== undefined && !(Number(values.login_timeout) > 0 && Number.isFinite(Number(values.login_timeout)))) {
+    throw new SnowflakeError('SNOWFLAKE_CONFIG', `${sources.login_timeout}: key "login_timeout" must be a positive number of seconds`, { key: 'login_timeout', source: sources.login_timeout });
   }
   if (values.protocol !== undefined && !/^https?$/i.test(values.protocol)) {
     throw new SnowflakeError('SNOWFLAKE_CONFIG', `${sources.protocol}: key "protocol" must be http or https`, { key: 'protocol', source: sources.protocol });

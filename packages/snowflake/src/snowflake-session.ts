@@ -1,4 +1,5 @@
 import { SnowflakeError } from './errors.js';
+import { probeSnowflakeEndpoint } from './login-probe.js';
 import { describeConnection, resolveConnection, secretValues, toSdkOptions, type ConnectionSettings, type ResolveConnectionOptions } from './connection-config.js';
 
 /** A value bound to a `?` placeholder. */
@@ -15,7 +16,16 @@ export interface SnowflakeSessionOptions extends ResolveConnectionOptions {
   loginRetries?: number;
   /** Fail a statement that has not answered after this many milliseconds (default: no limit). */
   statementTimeoutMs?: number;
+  /**
+   * Give up logging in after this many milliseconds (default: the connection's `login_timeout` in seconds, from
+   * connections.toml or `SNOWFLAKE_LOGIN_TIMEOUT`, else {@link DEFAULT_LOGIN_TIMEOUT_MS}); an unreachable host then
+   * fails with `SNOWFLAKE_CONNECT` instead of the driver's minutes of retries.
+   */
+  loginTimeoutMs?: number;
 }
+
+/** How long a login may take by default: long enough for a real account far away, short for a dead host. */
+export const DEFAULT_LOGIN_TIMEOUT_MS = 10_000;
 
 interface DriverConnection {
   connect(callback: (error: unknown, connection: unknown) => void): void;
@@ -85,6 +95,10 @@ export class SnowflakeSession {
   /** Resolves the connection settings and logs in. Throws `SNOWFLAKE_AUTH`, `SNOWFLAKE_CONNECT` or `SNOWFLAKE_CONFIG`. */
   static async connect(options: SnowflakeSessionOptions = {}): Promise<SnowflakeSession> {
     const settings = options.settings ?? resolveConnection(options);
+    const loginTimeoutMs = options.loginTimeoutMs ?? (settings.values.login_timeout === undefined ? DEFAULT_LOGIN_TIMEOUT_MS : Number(settings.values.login_timeout) * 1000);
+    const { accessUrl } = toSdkOptions(settings);
+    // Before the driver: a dead host fails in seconds instead of minutes of driver retries.
+    await probeSnowflakeEndpoint(typeof accessUrl === 'string' ? accessUrl : `https://${settings.values.account}.snowflakecomputing.com`, loginTimeoutMs, options.env ?? process.env);
     const sdk = await loadDriver();
     const sdkOptions: Record<string, unknown> = { ...toSdkOptions(settings), application: 'DefectKit' };
     if (options.loginRetries !== undefined) sdkOptions.sfRetryMaxLoginRetries = options.loginRetries;
@@ -98,7 +112,23 @@ export class SnowflakeSession {
     }
     // connectAsync() resolves even when login fails, so wrap the callback form.
     await new Promise<void>((resolve, reject) => {
+      let settled = false;
+      // The driver's own limits cannot go below 5 minutes of retries; this one bounds the whole login.
+      const timer = setTimeout(() => {
+        settled = true;
+        connection.destroy(() => undefined);
+        const host = describeConnection(settings).host ?? settings.values.account;
+        reject(
+          new SnowflakeError('SNOWFLAKE_CONNECT', `no answer from Snowflake at ${host} within ${loginTimeoutMs / 1000} s (raise login_timeout in the connection to wait longer)`, {
+            connection: describeConnection(settings),
+            timeoutMs: loginTimeoutMs,
+          }),
+        );
+      }, loginTimeoutMs);
       connection.connect((error) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
         if (!error) return resolve();
         const driverError = error as DriverError;
         const message = scrub(driverError.message ?? String(error), secretValues(settings));

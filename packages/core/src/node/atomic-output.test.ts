@@ -1,10 +1,10 @@
-import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { OutputExistsError } from '../errors.js';
 import { writeFileAtomic, writeFolderAtomically } from './atomic-output.js';
-import { FileSystemError, fileSystemError } from './errors.js';
+import { FileSystemError } from './errors.js';
 
 const made: string[] = [];
 async function tempFolder(): Promise<string> {
@@ -78,10 +78,15 @@ describe('writeFileAtomic', () => {
     expect(await readdir(join(dir, 'folder'))).toEqual([]);
   });
 
-  it('maps a full disk to DISK_FULL (on Linux, /dev/full answers every write with ENOSPC)', async () => {
+  it('writes devices through (never renamed over) and maps a full disk to DISK_FULL', async () => {
     if (process.platform !== 'linux') return;
-    // The helper's temporary sibling cannot be made in /dev, so the mapping is checked on a real write to /dev/full.
-    const error = await writeFile('/dev/full', 'x').catch((e: unknown) => fileSystemError(e, '/dev/full', 'write'));
-    expect(error).toMatchObject({ code: 'DISK_FULL', details: { errno: 'ENOSPC' } });
+    const before = await stat('/dev/null');
+    await writeFileAtomic('/dev/null', 'discarded');
+    const after = await stat('/dev/null');
+    expect(after.isCharacterDevice()).toBe(true);
+    expect(after.ino).toBe(before.ino);
+    // /dev/full answers every write with ENOSPC.
+    await expect(writeFileAtomic('/dev/full', 'x')).rejects.toMatchObject({ code: 'DISK_FULL', details: { file: '/dev/full', errno: 'ENOSPC' } });
+    expect((await stat('/dev/full')).isCharacterDevice()).toBe(true);
   });
 });

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { OutputExistsError } from '../errors.js';
 import { FileSystemError, fileSystemError, isErrnoError } from './errors.js';
@@ -33,10 +33,19 @@ async function makeParent(folder: string, path: string, operation: string): Prom
  * Writes a file atomically: the data goes to a temporary sibling that is renamed over `path`, so a reader never
  * sees a half-written file and a failure (full disk, no permission, a folder in the way) leaves nothing behind.
  * Creates the parent folders. Failures are typed {@link FileSystemError}s naming `path` (`DISK_FULL`, ...).
+ * A device or pipe (`/dev/null`, `/dev/stdout`) is written through instead.
  *
  * @example await writeFileAtomic('out/results.json', `${JSON.stringify(results)}\n`);
  */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+  const existing = await stat(path).catch(() => undefined);
+  if (existing !== undefined && (existing.isCharacterDevice() || existing.isFIFO() || existing.isSocket())) {
+    // `/dev/null`, `/dev/stdout`, a pipe: written through, never renamed over (as root that would replace the device).
+    await writeFile(path, data).catch((error: unknown) => {
+      throw fileSystemError(error, path, 'write');
+    });
+    return;
+  }
   const temp = temporarySibling(path);
   await makeParent(dirname(path), path, 'write');
   try {

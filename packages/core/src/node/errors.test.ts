@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../errors.js';
-import { FileSystemError, fileSystemError, isErrnoError } from './errors.js';
+import { FileSystemError, asTypedError, fileSystemError, isErrnoError } from './errors.js';
 
 const errno = (code: string): NodeJS.ErrnoException => Object.assign(new Error(`${code}: raw message`), { code });
 
@@ -51,5 +51,19 @@ describe('fileSystemError', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('asTypedError', () => {
+  it('keeps typed errors, types raw fs errors by their path, and wraps anything else as INTERNAL', () => {
+    const typed = new InvalidArgumentError('INVALID_OPTION', 'x');
+    expect(asTypedError(typed)).toBe(typed);
+    const raw = Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', path: '/out/a.json', syscall: 'write' });
+    expect(asTypedError(raw)).toMatchObject({ code: 'DISK_FULL', details: { file: '/out/a.json', operation: 'write' } });
+    const bug = new TypeError("Cannot read properties of undefined (reading 'toUpperCase')");
+    const internal = asTypedError(bug);
+    expect(internal).toMatchObject({ code: 'INTERNAL', cause: bug });
+    expect(internal.message).toContain("TypeError: Cannot read properties of undefined (reading 'toUpperCase')");
+    expect(asTypedError('a string')).toMatchObject({ code: 'INTERNAL', message: expect.stringContaining('a string') });
   });
 });

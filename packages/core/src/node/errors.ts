@@ -68,3 +68,17 @@ export function fileSystemError(error: unknown, file: string, operation: string)
   const why = known?.why ?? (error instanceof Error ? error.message : String(error));
   return new FileSystemError(code, `cannot ${operation} ${file}: ${why}${errno && !known ? ` (${errno})` : ''}`, { file, operation, ...(errno ? { errno } : {}) }, { cause: error });
 }
+
+/**
+ * Any thrown value as a typed error, for the last handler before a user sees it: DefectKit errors as they are, raw
+ * operating-system errors (`ENOSPC`, `EACCES`, ...) as {@link FileSystemError}s naming their path, anything else
+ * (a bug) as `INTERNAL` with its message and the original as `cause`, so no bare stack trace reaches a user.
+ *
+ * @example catch (error) { const typed = asTypedError(error); console.error(`${typed.code}: ${typed.message}`); }
+ */
+export function asTypedError(error: unknown): DefectKitError {
+  if (DefectKitError.isInstance(error)) return error;
+  if (isErrnoError(error)) return fileSystemError(error, error.path ?? (error as { dest?: string }).dest ?? '(a file)', error.syscall ?? 'access');
+  const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return new DefectKitError('INTERNAL', `${message} (an internal error: please report it)`, {}, { cause: error });
+}
