@@ -108,17 +108,15 @@ export function describeDetectorConformance<TImage>(name: string, fixture: () =>
       for (const d of made) await d.dispose();
     });
 
-    it('detect returns detections in image pixels with the Detection shape', () => {
+    it('detect returns detections in image pixels with the Detection shape (and the reference results, when given)', async () => {
       single.forEach((result, i) => expectResultShape(result, nameOf(fx.images[i]!)));
       expect(single.reduce((n, r) => n + r.detections.length, 0), 'the fixture images give at least one detection').toBeGreaterThan(0);
-    });
-
-    it('agrees with the reference results, when the fixture gives them', async () => {
-      const reference = fx.reference ? await fx.reference() : single;
+      if (!fx.reference) return;
+      const reference = await fx.reference();
       expect(reference.length).toBe(fx.images.length);
       reference.forEach((r, i) => {
         expect([single[i]!.width, single[i]!.height]).toEqual([r.width, r.height]);
-        expectSameDetections(single[i]!.detections, r.detections, fx.reference ? (fx.referenceTolerance ?? 1e-3) : 0, `${nameOf(fx.images[i]!)} against the reference`);
+        expectSameDetections(single[i]!.detections, r.detections, fx.referenceTolerance ?? 1e-3, `${nameOf(fx.images[i]!)} against the reference`);
       });
     });
 
