@@ -60,7 +60,7 @@ async function variants(): Promise<[string, Uint8Array | string, Record<string, 
     ['7 classes on the card for a 6-class graph', io([1, 1, 640, 640], [1, 10, 8400]), { classes: ['a', 'b', 'c', 'd', 'e', 'f', 'g'] }, 'classes'],
     ['a classifier card on a detector graph', io([1, 1, 640, 640], [1, 10, 8400]), { task: 'classify', output: { layout: 'classifier' } }, 'output.layout'],
     ['rank 2 output for a YOLO layout', io(['batch', 1, 640, 640], ['batch', 10]), {}, 'output.layout'],
-    ['end-to-end layout on a raw graph', io([1, 1, 640, 640], [1, 10, 8400]), { output: { layout: 'end2end-bn6' } }, 'classes'],
+    ['end-to-end layout on a raw graph', io([1, 1, 640, 640], [1, 10, 8400]), { output: { layout: 'end2end-bn6' } }, 'output.layout'],
     ['Faster R-CNN layout on a one-output graph', io([3, 'h', 'w'], ['n', 4]), { input: { ...input, batchAxis: false, resize: 'none', channels: 3 }, output: { layout: 'torchvision-rcnn' } }, 'output.layout'],
   ];
 }

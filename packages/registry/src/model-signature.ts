@@ -1,20 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { DefectKitError } from '@defectkit/core';
 import type { ModelCard } from '@defectkit/detector';
-import { readOnnxGraphIo, type OnnxGraphIo, type OnnxTensorInfo } from '@defectkit/postprocess';
+import { outputShapeProblem, readOnnxGraphIo, type OnnxGraphIo, type OnnxTensorInfo } from '@defectkit/postprocess';
 import { RegistryError } from './errors.js';
-
-// The first output's rank and the size its layout fixes on one axis (nc = the number of classes). A symbolic
-// or unknown dimension is not checked: the card can only be wrong where the file commits to a number.
-const outputRules: Record<string, { rank: number; axis: number; size: (nc: number) => number } | { minOutputs: number }> = {
-  'ultralytics-bcn': { rank: 3, axis: 1, size: (nc) => 4 + nc },
-  'ultralytics-bnc': { rank: 3, axis: 2, size: (nc) => 4 + nc },
-  'yolov5-bnc': { rank: 3, axis: 2, size: (nc) => 5 + nc },
-  'end2end-bn6': { rank: 3, axis: 2, size: () => 6 },
-  classifier: { rank: 2, axis: 1, size: (nc) => nc },
-  'torchvision-rcnn': { minOutputs: 3 },
-  'torchvision-retinanet': { minOutputs: 3 },
-};
 
 function mismatch(file: string, field: string, problem: string, io: OnnxGraphIo): never {
   const describe = (t: OnnxTensorInfo): string => `${t.name}${t.shape ? `[${t.shape.map((d) => d ?? '?').join(', ')}]` : ''}`;
@@ -27,7 +15,7 @@ function mismatch(file: string, field: string, problem: string, io: OnnxGraphIo)
 /**
  * Checks that `model.onnx` is an ONNX model whose graph has the input and outputs its card declares: the
  * input `input.name` with rank 4 (`batchAxis`) or 3, `input.channels` channels and, for letterboxed models,
- * `input.height` x `input.width`; outputs of the rank and size `output.layout` and the class count imply.
+ * `input.height` x `input.width`; outputs that fit `output.layout` and the class count (`outputShapeProblem`).
  * Only the graph's declarations are read (nodes and weights are skipped). Throws `REGISTRY_MODEL_SOURCE`
  * with `details.field` naming the card field that disagrees (`model.onnx` when the file is not ONNX at all).
  */
@@ -55,20 +43,13 @@ export async function checkModelSignature(onnxPath: string, card: ModelCard, car
       fixed(2, card.input.width, 'input.width', 'columns');
     }
   }
-  const rule = outputRules[card.output.layout];
-  if (rule === undefined) return io;
-  if ('minOutputs' in rule) {
-    if (io.outputs.length < rule.minOutputs) mismatch(cardPath, 'output.layout', `layout ${card.output.layout} needs ${rule.minOutputs} outputs, the graph has ${io.outputs.length}`, io);
-    return io;
-  }
-  const output = io.outputs[0];
-  if (!output) mismatch(cardPath, 'output.layout', `layout ${card.output.layout} needs an output, the graph has none`, io);
-  if (output.shape) {
-    if (output.shape.length !== rule.rank) mismatch(cardPath, 'output.layout', `output "${output.name}" has rank ${output.shape.length}, layout ${card.output.layout} has rank ${rule.rank}`, io);
-    const size = output.shape[rule.axis];
-    const expected = rule.size(card.classes.length);
-    if (typeof size === 'number' && size !== expected) {
-      mismatch(cardPath, 'classes', `output "${output.name}" has ${size} on axis ${rule.axis}; layout ${card.output.layout} with ${card.classes.length} classes needs ${expected}`, io);
+  // The output check is postprocess's one table of layouts (the decoders use the same rules); a shape the
+  // file does not declare cannot be checked, and a symbolic dimension is accepted.
+  if (io.outputs.every((output) => output.shape !== null)) {
+    const found = outputShapeProblem(card.output.layout, io.outputs.map((output) => output.shape!), card.classes.length);
+    if (found) {
+      const field = found.modelClasses === undefined ? 'output.layout' : 'classes';
+      mismatch(cardPath, field, `the outputs do not fit layout ${card.output.layout}${field === 'classes' ? ` with ${card.classes.length} classes (the graph has ${found.modelClasses})` : ''}: ${found.problem}`, io);
     }
   }
   return io;
