@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Detection } from '@defectkit/core';
-import { OnnxNodeBackend, SharpPreprocessor } from '@defectkit/backend-node';
+import { loadDetector, OnnxNodeBackend, SharpPreprocessor } from '@defectkit/backend-node';
 import { parseModelCardText } from '@defectkit/detector';
 import { emitNotebookProject } from '@defectkit/notebooks';
 import { decodeClassifier, type ClassScore } from '@defectkit/postprocess';
@@ -148,6 +148,27 @@ describe('one model contract: local registry vs snowflake-local running the logg
       await remoteDetector.dispose();
     }
     expect(compared).toBeGreaterThan(0);
+  }, 300_000);
+
+  it('CREATE OR REPLACE MODEL with the same version name serves the new package, not the worker of the old one', async () => {
+    const image = readFileSync(images[0]!).toString('base64');
+    const predict = async (): Promise<number[]> => {
+      const [row] = await remote.session.execute(`SELECT MODEL(DK.HANDLER.SWAP, V1)!PREDICT(TO_BINARY(?, 'BASE64')) AS R`, [image]);
+      return ((typeof row!.R === 'string' ? JSON.parse(row!.R) : row!.R) as { DETECTIONS: Array<{ x1: number }> }).DETECTIONS.map((d) => d.x1);
+    };
+    await remote.logModel(join(repoRoot, 'models', 'pcb-defects'), { name: 'SWAP' });
+    const frcnn = await remote.logModel(join(repoRoot, 'models', 'pcb-defects-frcnn'), { name: 'SWAP_SOURCE' });
+    const yolo = await predict();
+    const [row] = await remote.session.execute(`SHOW VERSIONS LIKE '${frcnn.name}' IN MODEL DK.HANDLER.SWAP_SOURCE`);
+    const pkg = (JSON.parse(String(row!.metadata)) as { defectkit: { package: string } }).defectkit.package;
+    await remote.session.execute(`CREATE OR REPLACE MODEL DK.HANDLER.SWAP WITH VERSION V1 FROM ${pkg}`);
+    const detector = await loadDetector(join(repoRoot, 'models', 'pcb-defects-frcnn'));
+    const expected = (await detector.detect(images[0]!)).detections.map((d) => d.x1);
+    await detector.dispose();
+    expect(Math.abs(expected[0]! - yolo[0]!)).toBeGreaterThan(1); // the two models disagree on this image, so the check can fail
+    const swapped = await predict();
+    expect(swapped).toHaveLength(expected.length);
+    swapped.forEach((x1, k) => expect(Math.abs(x1 - expected[k]!)).toBeLessThanOrEqual(TOLERANCE));
   }, 300_000);
 
   it('an emitted classifier (one epoch): remote PREDICT answers the local top-k LABELS within 1e-3', async () => {

@@ -107,6 +107,27 @@ describe('HandlerWorker (snowflake-local)', () => {
     await missing.dispose();
   }, 120_000);
 
+  it('ends an idle worker process and starts a new one on the next call', async () => {
+    const worker = new HandlerWorker(python, pkg, 'functions.predict.echo', { idleMs: 200 });
+    try {
+      const [first] = await worker.call(['X'], [[1]]);
+      // Wait (as long as it takes) until the idle process has gone away on its own.
+      const alive = (pid: number): boolean => {
+        try {
+          process.kill(pid, 0);
+          return true;
+        } catch {
+          return false;
+        }
+      };
+      while (alive(first!.PID as number)) await new Promise((resolve) => setTimeout(resolve, 100));
+      const [second] = await worker.call(['X'], [[1]]);
+      expect(second!.PID).not.toBe(first!.PID);
+    } finally {
+      await worker.dispose();
+    }
+  }, 120_000);
+
   it('stops a handler that runs past the timeout and refuses a call over the request limit', async () => {
     const worker = new HandlerWorker(python, pkg, 'functions.predict.stuck', { timeoutMs: 1500, maxRequestBytes: 1024 });
     const timedOut = await errorOf(worker.call(['X'], [[1]]));

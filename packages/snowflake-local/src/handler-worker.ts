@@ -19,6 +19,8 @@ export interface HandlerWorkerLimits {
   maxRequestBytes?: number;
   /** Largest answer line accepted from the worker (default 64 MiB). */
   maxResponseBytes?: number;
+  /** An idle worker process ends after this long (default 600 000 ms); the next call starts it again. */
+  idleMs?: number;
 }
 
 /** `python/handler_worker.py`, shipped beside `src/` and `dist/`. */
@@ -54,6 +56,8 @@ export class HandlerWorker {
   private readonly timeoutMs: number;
   readonly maxRequestBytes: number;
   private readonly maxResponseBytes: number;
+  private readonly idleMs: number;
+  private idleTimer: NodeJS.Timeout | null = null;
 
   constructor(
     /** The virtualenv's python. */
@@ -67,17 +71,32 @@ export class HandlerWorker {
     this.timeoutMs = limits.timeoutMs ?? (Number(process.env.DEFECTKIT_HANDLER_TIMEOUT_MS) || 300_000);
     this.maxRequestBytes = limits.maxRequestBytes ?? 64 << 20;
     this.maxResponseBytes = limits.maxResponseBytes ?? 64 << 20;
+    this.idleMs = limits.idleMs ?? 600_000;
   }
 
   /** Calls the handler with a DataFrame of `columns` holding `rows` (Uint8Array values travel as BINARY). */
   call(columns: readonly string[], rows: readonly unknown[][]): Promise<(Record<string, unknown> | null)[]> {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
     const next = this.queue.then(() => this.send(columns, rows));
     this.queue = next.catch(() => undefined);
+    void this.queue.then(() => {
+      if (this.queue !== settled) return; // another call is queued
+      this.idleTimer = setTimeout(() => void this.stop(), this.idleMs);
+      this.idleTimer.unref(); // an idle worker never keeps the server's process alive
+    });
+    const settled = this.queue;
     return next;
   }
 
   /** Ends the process. */
   async dispose(): Promise<void> {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
+    await this.stop();
+  }
+
+  private async stop(): Promise<void> {
     const child = this.child;
     this.child = null;
     if (!child) return;

@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { DefectKitError } from '@defectkit/core';
 import { SnowflakeSqlError } from './errors.js';
 import { HandlerWorker, type HandlerWorkerLimits } from './handler-worker.js';
@@ -40,9 +41,17 @@ export function createHandlerPredictor(options: HandlerPredictorOptions = {}): {
     try {
       const declared = readModelPackage(dir).methods.find((m) => m.name === method);
       if (!declared) throw new SnowflakeSqlError('002140', '42601', `Unknown function ${method} in the model package.`, { method });
-      const key = `${dir}\n${declared.handler}`;
+      // A version's folder is renamed into place when it is created, so a new inode means a new package (e.g.
+      // CREATE OR REPLACE MODEL): its worker must not keep serving the model it loaded before.
+      const key = `${dir}\n${declared.handler}\n${statSync(dir).ino}`;
       let worker = workers.get(key);
       if (!worker) {
+        for (const [other, stale] of workers) {
+          if (other.startsWith(`${dir}\n`)) {
+            workers.delete(other);
+            void stale.dispose();
+          }
+        }
         worker = new HandlerWorker(await handlerPython(options), dir, declared.handler, options);
         workers.set(key, worker);
       }
