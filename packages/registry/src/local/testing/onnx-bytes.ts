@@ -28,8 +28,15 @@ export interface TensorDecl {
   shape: (number | string)[];
 }
 
-/** ModelProto bytes declaring `inputs` and `outputs`; `padding` goes into `doc_string` (to vary size and content). */
-export function onnxModelBytes(inputs: TensorDecl[], outputs: TensorDecl[], padding: Uint8Array = new Uint8Array()): Uint8Array {
-  const graph = [...inputs.flatMap((t) => lengthField(11, valueInfo(t.name, t.shape))), ...outputs.flatMap((t) => lengthField(12, valueInfo(t.name, t.shape)))];
+/**
+ * ModelProto bytes declaring `inputs` and `outputs`; `padding` goes into `doc_string` (to vary size and content);
+ * `initializers` adds weight tensors of those names (older exporters also list them as inputs).
+ */
+export function onnxModelBytes(inputs: TensorDecl[], outputs: TensorDecl[], padding: Uint8Array = new Uint8Array(), initializers: string[] = []): Uint8Array {
+  const graph = [
+    ...initializers.flatMap((name) => lengthField(5, [...lengthField(8, [...Buffer.from(name)]), ...lengthField(9, [0, 0, 128, 63])])),
+    ...inputs.flatMap((t) => lengthField(11, valueInfo(t.name, t.shape))),
+    ...outputs.flatMap((t) => lengthField(12, valueInfo(t.name, t.shape))),
+  ];
   return Uint8Array.from([...varint(8), ...varint(8), ...lengthField(6, padding), ...lengthField(7, graph)]);
 }
