@@ -14,3 +14,20 @@ if (missing.length > 0) {
   process.stderr.write(`test:python: ${what}; install them with: apt-get install python3 ${missing.map((m) => modules[m]).join(' ')} (or set DEFECTKIT_PYTHON)\n`);
   process.exit(1);
 }
+
+// snowflake-local runs model handlers in a CPython 3.11 virtualenv built from offline wheels (model-handler-*,
+// registry-snowflake-predict, detector-conformance-remote): check the interpreter and the wheel folder too.
+const python311 = process.env.DEFECTKIT_PYTHON311 ?? 'python3.11';
+const wheels = process.env.DEFECTKIT_WHEELS ?? '/opt/pypi/files';
+const v = spawnSync(python311, ['-c', 'import sys; print("%d.%d" % sys.version_info[:2])'], { encoding: 'utf8' });
+if (v.status !== 0 || v.stdout.trim() !== '3.11') {
+  process.stderr.write(`test:python: model handlers need CPython 3.11: "${python311}" ${v.status === 0 ? `is ${v.stdout.trim()}` : 'cannot run'} (install python3.11 or set DEFECTKIT_PYTHON311)\n`);
+  process.exit(1);
+}
+const { readdirSync, existsSync } = await import('node:fs');
+const files = existsSync(wheels) ? readdirSync(wheels).map((f) => f.toLowerCase()) : [];
+const lacking = ['numpy', 'onnxruntime', 'pandas', 'pillow'].filter((name) => !files.some((f) => f.startsWith(`${name}-`) && f.endsWith('.whl')));
+if (lacking.length > 0) {
+  process.stderr.write(`test:python: the wheel folder ${wheels} lacks ${lacking.join(', ')} for CPython 3.11 (set DEFECTKIT_WHEELS to a folder filled by pip download)\n`);
+  process.exit(1);
+}
