@@ -6,6 +6,11 @@
 # exports ONNX in the Ultralytics raw layout `[B, 4+nc, A]` (cx, cy, w, h in input pixels, sigmoid
 # class scores), with Ultralytics-style metadata and a DefectKit `model.json` card beside it.
 #
+# With `--reference diff` it inspects a board against its golden template (the defect-free board of
+# the same design): the network takes the image and its reference stacked as channels and works on the
+# image and the signed difference (image - reference), computed inside the graph. Defect-free boards
+# (images without a label file, e.g. DeepPCB's `_temp` templates) are used as negatives either way.
+#
 # The same file runs three ways:
 # - as a Snowflake Notebook on a GPU compute pool (dataset read from a stage, model logged to the
 #   Model Registry),
@@ -48,6 +53,10 @@ def parse_args(argv=None):
     p.add_argument('--imgsz', type=int, default=CONFIG['imgsz'], help='network input size (square)')
     p.add_argument('--crop', type=int, default=CONFIG['crop'], help='training crop size, 0 = whole image')
     p.add_argument('--near-defect', type=float, default=0.8, help='share of crops that contain a defect')
+    p.add_argument('--reference', default=CONFIG.get('reference', 'none'), choices=['none', 'diff'],
+                   help='none: the image alone; diff: the image and its golden reference (X_test.jpg pairs with X_temp.jpg beside it; a template is its own reference)')
+    p.add_argument('--reference-shift', type=int, default=2, help='training: shift the reference by up to N pixels (misalignment on a real line)')
+    p.add_argument('--clean-share', type=float, default=0.25, help='share of training crops cut from defect-free images (images without labels), when there are any')
     p.add_argument('--width', type=float, default=CONFIG['width'], help='channel multiplier')
     p.add_argument('--epochs', type=int, default=CONFIG['epochs'])
     p.add_argument('--crops-per-epoch', type=int, default=0, help='0 = one crop per training image')
@@ -111,6 +120,28 @@ def load_image(path, channels, imgsz):
     return canvas, (r, left, top, w0, h0)
 
 
+def reference_path(path):
+    """The golden reference of an image, DeepPCB naming: X_test.jpg pairs with X_temp.jpg beside it; a template
+    (X_temp.jpg, a defect-free board) is its own reference."""
+    stem, ext = os.path.splitext(path)
+    if stem.endswith('_temp'):
+        return path
+    if stem.endswith('_test') and os.path.exists(stem[:-5] + '_temp' + ext):
+        return stem[:-5] + '_temp' + ext
+    raise FileNotFoundError(f'{path}: no reference image (expected {stem[:-5] if stem.endswith("_test") else stem}_temp{ext} beside it)')
+
+
+def load_input(path, args):
+    """The network input of one image at imgsz: the image, then its reference's channels with --reference."""
+    im, geo = load_image(path, args.channels, args.imgsz)
+    if args.reference == 'none':
+        return im, geo
+    ref, rgeo = load_image(reference_path(path), args.channels, args.imgsz)
+    if rgeo != geo:
+        raise ValueError(f'{path}: its reference has another size ({rgeo[3]}x{rgeo[4]} against {geo[3]}x{geo[4]})')
+    return np.concatenate([im, ref], 2), geo
+
+
 def load_labels(path, w0, h0, r, left, top, nc):
     boxes = []
     if os.path.exists(path):
@@ -138,7 +169,7 @@ def load_split(root, entry, args, nc):
         raise ValueError(f'{root}: split {entry!r} has no images')
     images, labels = [], []
     for p in paths:
-        im, (r, left, top, w0, h0) = load_image(p, args.channels, args.imgsz)
+        im, (r, left, top, w0, h0) = load_input(p, args)
         images.append(im)
         labels.append(load_labels(label_path(p), w0, h0, r, left, top, nc))
     return paths, images, labels
@@ -183,11 +214,24 @@ def augment(im, b, rng):
     return np.ascontiguousarray(im), b
 
 
+def shift_reference(im, channels, limit, rng):
+    """Moves the reference channels by up to `limit` pixels (edges repeated), as a misaligned scan would."""
+    dx, dy = (int(v) for v in rng.integers(-limit, limit + 1, 2))
+    if dx == 0 and dy == 0:
+        return im
+    ref = np.pad(im[:, :, channels:], ((max(dy, 0), max(-dy, 0)), (max(dx, 0), max(-dx, 0)), (0, 0)), mode='edge')
+    H, W = im.shape[:2]
+    ref = ref[max(-dy, 0):max(-dy, 0) + H, max(-dx, 0):max(-dx, 0) + W]
+    return np.concatenate([im[:, :, :channels], ref], 2)
+
+
 def make_batch(images, labels, idx, args, rng, train=True):
     ims, tgts = [], []
     for k, i in enumerate(idx):
         if train:
             im, b = sample_crop(images[i], labels[i], args.crop, args.near_defect, rng)
+            if args.reference != 'none' and args.reference_shift > 0 and rng.random() < 0.5:
+                im = shift_reference(im, args.channels, args.reference_shift, rng)
             im, b = augment(im, b, rng)
         else:
             im, b = images[i], labels[i]
@@ -266,12 +310,13 @@ class SPPF(nn.Module):
 class PcbDetector(nn.Module):
     stride = 8
 
-    def __init__(self, nc, channels=1, width=1.0):
+    def __init__(self, nc, channels=1, width=1.0, reference='none'):
         super().__init__()
         c8, c16, c32 = ch(64, width), ch(128, width), ch(192, width)
         self.nc = nc
+        self.channels, self.reference = channels, reference
         self.stem = nn.Sequential(
-            ConvBN(channels, ch(16, width), 3, 2),
+            ConvBN(channels * (1 if reference == 'none' else 2), ch(16, width), 3, 2),
             ConvBN(ch(16, width), ch(32, width), 3, 2),
             ConvBN(ch(32, width), c8, 3, 2),
         )
@@ -290,6 +335,9 @@ class PcbDetector(nn.Module):
         self.export = False
 
     def features(self, x):
+        if self.reference == 'diff':  # [image, reference] -> [image, image - reference]
+            c = self.channels
+            x = torch.cat([x[:, :c], x[:, :c] - x[:, c:]], 1)
         p8 = self.s8(self.stem(x))
         p16 = self.s16(self.down16(p8))
         p32 = self.s32(self.down32(p16))
@@ -524,7 +572,7 @@ def train(args, data_dir, out_dir, log=print):
     _, va_images, va_labels = load_split(root, spec['val'], args, nc)
     log(f'data: {len(tr_images)} train / {len(va_images)} val images from {data_dir} ({time.time() - t0:.1f}s)')
 
-    model = PcbDetector(nc, args.channels, args.width).to(device)
+    model = PcbDetector(nc, args.channels, args.width, args.reference).to(device)
     model = model.to(memory_format=torch.channels_last)
     log(f'model: {sum(p.numel() for p in model.parameters()) / 1e6:.3f} M parameters, device {device}, threads {torch.get_num_threads()}')
     ema = EMA(model)
@@ -547,6 +595,10 @@ def train(args, data_dir, out_dir, log=print):
     steps = max(1, per_epoch // args.batch)
     cap = args.time_limit_min * 60
     warmup = min(300, steps * 3)
+    # Defect-free images (no boxes) are negatives: --clean-share of the crops come from them.
+    clean = np.array([i for i, b in enumerate(tr_labels) if len(b) == 0], dtype=np.int64)
+    boards = np.array([i for i, b in enumerate(tr_labels) if len(b) > 0], dtype=np.int64)
+    log(f'train: {len(boards)} images with defects, {len(clean)} defect-free')
     start = time.time() - state['elapsed']
     it = state['epoch'] * steps
     stop = False
@@ -566,7 +618,11 @@ def train(args, data_dir, out_dir, log=print):
                 lr *= (it + 1) / warmup
             for g in opt.param_groups:
                 g['lr'] = lr
-            idx = rng.integers(0, len(tr_images), args.batch)
+            if len(clean) and len(boards):
+                n_clean = int(rng.binomial(args.batch, args.clean_share))
+                idx = np.concatenate([rng.choice(boards, args.batch - n_clean), rng.choice(clean, n_clean)])
+            else:
+                idx = rng.integers(0, len(tr_images), args.batch)
             x, tg = make_batch(tr_images, tr_labels, idx, args, rng)
             x = x.to(device, non_blocking=True).contiguous(memory_format=torch.channels_last)
             dist, logits, hw = model(x)
@@ -619,11 +675,11 @@ def fuse(model):
 def export_onnx(args, names, out_dir, state, log=print):
     import onnx
     ck = torch.load(out_dir / 'best.pt', map_location='cpu', weights_only=False)
-    model = PcbDetector(len(names), args.channels, args.width)
+    model = PcbDetector(len(names), args.channels, args.width, args.reference)
     model.load_state_dict(ck['model'])
     model = fuse(model.eval())
     model.export = True
-    x = torch.zeros(1, args.channels, args.imgsz, args.imgsz)
+    x = torch.zeros(1, args.channels * (1 if args.reference == 'none' else 2), args.imgsz, args.imgsz)
     tmp = out_dir / 'model.onnx.tmp'
     kwargs = dict(input_names=['images'], output_names=['output0'], opset_version=12,
                   dynamic_axes={'images': {0: 'batch'}, 'output0': {0: 'batch'}}, do_constant_folding=True)
@@ -642,7 +698,7 @@ def export_onnx(args, names, out_dir, state, log=print):
         'batch': '1',
         'imgsz': str([args.imgsz, args.imgsz]),
         'names': str({i: n for i, n in enumerate(names)}),
-        'channels': str(args.channels),
+        'channels': str(args.channels * (1 if args.reference == 'none' else 2)),
     }
     for k, v in meta.items():
         p = m.metadata_props.add()
@@ -657,20 +713,23 @@ def export_onnx(args, names, out_dir, state, log=print):
 def write_card(args, names, out_dir, state, ck, data_desc, device, log=print):
     m = ck['metrics']
     card = {
-        'format': 'defectkit.model-card/v1',
+        # v2 adds input.reference; a DefectKit that reads only v1 refuses the card instead of feeding one image.
+        'format': 'defectkit.model-card/v1' if args.reference == 'none' else 'defectkit.model-card/v2',
         'name': args.name,
         'task': 'detect',
         'classes': list(names),
         'input': {'name': 'images', 'width': args.imgsz, 'height': args.imgsz, 'channels': args.channels,
                   'resize': 'letterbox', 'batchAxis': True, 'stride': PcbDetector.stride, 'padValue': 114,
-                  'scale': 1 / 255, 'mean': None, 'std': None},
+                  'scale': 1 / 255, 'mean': None, 'std': None,
+                  **({} if args.reference == 'none' else {'reference': 'stacked'})},
         'output': {'layout': 'ultralytics-bcn'},
         'thresholds': {'conf': 0.25, 'iou': 0.7, 'maxDet': 300},
         'recipe': {'name': 'pcb-detector', 'options': {
             'channels': args.channels, 'imgsz': args.imgsz, 'crop': args.crop, 'width': args.width,
             'batch': args.batch, 'lr': args.lr, 'epochs': args.epochs, 'timeLimitMin': args.time_limit_min,
-            'nearDefect': args.near_defect, 'seed': args.seed,
-            'parameters': sum(p.numel() for p in PcbDetector(len(names), args.channels, args.width).parameters())}},
+            'nearDefect': args.near_defect, 'seed': args.seed, 'reference': args.reference,
+            'referenceShift': args.reference_shift, 'cleanShare': args.clean_share,
+            'parameters': sum(p.numel() for p in PcbDetector(len(names), args.channels, args.width, args.reference).parameters())}},
         'training': {'data': data_desc, 'epochs': state['epoch'], 'bestEpoch': state['best_epoch'],
                      'seconds': round(state['elapsed']), 'device': str(device), 'threads': torch.get_num_threads(),
                      'torch': torch.__version__},
