@@ -1,5 +1,5 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { writeFileAtomicSync } from '@defectkit/core/node';
 import { SnowflakeLocalConfigError } from './errors.js';
 
 /** A named internal stage. */
@@ -74,10 +74,7 @@ export class ServerCatalog {
   save(): void {
     if (this.file === null) return;
     const body: CatalogFile = { version: 1, stages: this.stages.filter((s) => !s.temporary), models: this.models, columnTypes: this.columnTypes };
-    mkdirSync(join(this.file, '..'), { recursive: true });
-    const tmp = `${this.file}.${process.pid}.tmp`;
-    writeFileSync(tmp, `${JSON.stringify(body, null, 2)}\n`);
-    renameSync(tmp, this.file);
+    writeFileAtomicSync(this.file, `${JSON.stringify(body, null, 2)}\n`);
   }
 
   findStage(database: string, schema: string, name: string): StageRecord | undefined {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { OutputExistsError } from '../errors.js';
-import { writeFileAtomic, writeFolderAtomically } from './atomic-output.js';
+import { writeFileAtomic, writeFileAtomicSync, writeFolderAtomically } from './atomic-output.js';
 import { FileSystemError } from './errors.js';
 
 const made: string[] = [];
@@ -88,5 +88,21 @@ describe('writeFileAtomic', () => {
     // /dev/full answers every write with ENOSPC.
     await expect(writeFileAtomic('/dev/full', 'x')).rejects.toMatchObject({ code: 'DISK_FULL', details: { file: '/dev/full', errno: 'ENOSPC' } });
     expect((await stat('/dev/full')).isCharacterDevice()).toBe(true);
+  });
+});
+
+describe('writeFileAtomicSync and the mode option', () => {
+  it('writes synchronously with the same guarantees, and creates files with the given mode', async () => {
+    const dir = await tempFolder();
+    writeFileAtomicSync(join(dir, 'a', 'state.json'), '{}');
+    expect(await readFile(join(dir, 'a', 'state.json'), 'utf8')).toBe('{}');
+    await writeFile(join(dir, 'file'), 'x');
+    expect(() => writeFileAtomicSync(join(dir, 'file', 'x.json'), '{}')).toThrow(FileSystemError);
+    expect(() => writeFileAtomicSync(join(dir, 'file', 'x.json'), '{}')).toThrow(/is a file, not a folder/);
+    writeFileAtomicSync(join(dir, 'secret-sync'), 's', { mode: 0o600 });
+    await writeFileAtomic(join(dir, 'secret'), 's', { mode: 0o600 });
+    expect((await stat(join(dir, 'secret'))).mode & 0o777).toBe(0o600);
+    expect((await stat(join(dir, 'secret-sync'))).mode & 0o777).toBe(0o600);
+    expect((await readdir(dir)).sort()).toEqual(['a', 'file', 'secret', 'secret-sync']);
   });
 });

@@ -1,8 +1,15 @@
 import { randomBytes } from 'node:crypto';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { OutputExistsError } from '../errors.js';
 import { FileSystemError, fileSystemError, isErrnoError } from './errors.js';
+
+/** Options of {@link writeFileAtomic} and {@link writeFileAtomicSync}. */
+export interface AtomicFileOptions {
+  /** File permissions of the new file (default 0o666 less the umask), e.g. 0o600 for a file holding a secret. */
+  mode?: number;
+}
 
 /** Options of {@link writeFolderAtomically}. */
 export interface AtomicFolderOptions {
@@ -37,7 +44,7 @@ async function makeParent(folder: string, path: string, operation: string): Prom
  *
  * @example await writeFileAtomic('out/results.json', `${JSON.stringify(results)}\n`);
  */
-export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+export async function writeFileAtomic(path: string, data: string | Uint8Array, options: AtomicFileOptions = {}): Promise<void> {
   const existing = await stat(path).catch(() => undefined);
   if (existing !== undefined && (existing.isCharacterDevice() || existing.isFIFO() || existing.isSocket())) {
     // `/dev/null`, `/dev/stdout`, a pipe: written through, never renamed over (as root that would replace the device).
@@ -49,11 +56,37 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
   const temp = temporarySibling(path);
   await makeParent(dirname(path), path, 'write');
   try {
-    await writeFile(temp, data, { flag: 'wx' });
+    // The mode is set at creation: a secret is never readable by others, not even for a moment.
+    await writeFile(temp, data, { flag: 'wx', ...(options.mode === undefined ? {} : { mode: options.mode }) });
     await rename(temp, path);
   } catch (error) {
     // Best effort: when the folder itself is unusable there is no temporary file to remove.
     await rm(temp, { force: true }).catch(() => undefined);
+    throw fileSystemError(error, path, 'write');
+  }
+}
+
+/**
+ * The synchronous form of {@link writeFileAtomic}, for state saved from synchronous code (e.g. a server's catalog
+ * after each change): same temporary sibling, same rename, same typed errors, same cleanup.
+ */
+export function writeFileAtomicSync(path: string, data: string | Uint8Array, options: AtomicFileOptions = {}): void {
+  const temp = temporarySibling(path);
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw fileSystemError(error, path, 'write');
+    throw new FileSystemError('NOT_A_FOLDER', `cannot write ${path}: a part of ${dirname(path)} is a file, not a folder`, { file: path, operation: 'write', errno: 'EEXIST' }, { cause: error });
+  }
+  try {
+    writeFileSync(temp, data, { flag: 'wx', ...(options.mode === undefined ? {} : { mode: options.mode }) });
+    renameSync(temp, path);
+  } catch (error) {
+    try {
+      rmSync(temp, { force: true });
+    } catch {
+      // Best effort: when the folder itself is unusable there is no temporary file to remove.
+    }
     throw fileSystemError(error, path, 'write');
   }
 }

@@ -1,4 +1,4 @@
-export { temporarySibling, writeFileAtomic, writeFolderAtomically, type AtomicFolderOptions } from './atomic-output.js';
+export { temporarySibling, writeFileAtomic, writeFileAtomicSync, writeFolderAtomically, type AtomicFileOptions, type AtomicFolderOptions } from './atomic-output.js';
 export { canonicalPath, assertOutputsApart } from './output-overlap.js';
 export { uniqueNames, type NameChoice } from './unique-names.js';
 export { FileSystemError, OutputOverlapError, asTypedError, fileSystemError, isErrnoError, type FileSystemErrorCode } from './errors.js';
