@@ -138,6 +138,21 @@ describe('registry locks: stale ones are recovered, live ones respected', () => 
     expect(await readdir(dir)).toEqual([]);
   });
 
+  it('a breaker that died mid-break is cleared; a live breaker is waited for (no busy loop), then named', async () => {
+    const dir = await arena();
+    const lock = join(dir, 'registry.lock');
+    await plantLock(lock, { pid: 2 ** 22 + 5, start: '1' });
+    await plantLock(`${lock}.break`, { pid: 2 ** 22 + 7, start: '1' }); // died while breaking
+    expect(await withFileLock(lock, async () => 'ran', { timeoutMs: 60_000 })).toBe('ran');
+    expect(await readdir(dir)).toEqual([]);
+    await plantLock(lock, { pid: 2 ** 22 + 5, start: '1' });
+    await plantLock(`${lock}.break`, { pid: process.pid, start: currentProcess().start }); // alive (stopped, say)
+    const before = await treeDigest(dir);
+    const error = await errorOf(withFileLock(lock, async () => 'never', { timeoutMs: 150 }));
+    expect(error.code).toBe('REGISTRY_LOCKED');
+    expect(await treeDigest(dir)).toEqual(before);
+  });
+
   it('keeps mutual exclusion when several processes race to break the same stale lock', async () => {
     const dir = await arena();
     const lock = join(dir, 'registry.lock');

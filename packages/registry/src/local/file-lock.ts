@@ -42,7 +42,7 @@ async function readHolder(path: string): Promise<LockHolder | null> {
   }
   const ageMs = Date.now() - info.mtimeMs;
   if (info.isSymbolicLink()) {
-    const raw = await readlink(path).catch(() => null);
+    const raw = await readlink(path).catch((error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? null : ''));
     if (raw === null) return null;
     const [identity] = raw.startsWith(PREFIX) ? raw.slice(PREFIX.length).split('.') : [];
     return { raw, owner: identity === undefined ? null : decodeIdentity(identity), ageMs };
@@ -75,7 +75,7 @@ async function currentRaw(path: string): Promise<string | null> {
  * remove locks they do not own, and a stale lock's owner is gone, so nothing can replace the lock between
  * that check and the removal.
  */
-async function breakStaleLock(path: string, stale: LockHolder, graceMs: number): Promise<void> {
+async function breakStaleLock(path: string, stale: LockHolder, graceMs: number): Promise<boolean> {
   const breaker = `${path}.break`;
   const mine = await tryCreate(breaker);
   if (mine === null) {
@@ -83,15 +83,24 @@ async function breakStaleLock(path: string, stale: LockHolder, graceMs: number):
     if (other && holderState(other, graceMs) === 'gone') {
       // A breaker that died mid-break: move its lock aside, and put it back if it turned out not to be that one.
       const aside = `${breaker}.${randomBytes(6).toString('hex')}`;
-      await rename(breaker, aside).catch(() => undefined);
+      const movedAside = await rename(breaker, aside).then(
+        () => true,
+        (error: NodeJS.ErrnoException) => error.code === 'ENOENT',
+      );
+      if (!movedAside) return false; // cannot move it (permissions): wait, and time out naming the lock
       const moved = await currentRaw(aside);
       if (moved !== null && moved !== other.raw) await symlink(moved, breaker).catch(() => undefined);
       await unlink(aside).catch(() => undefined);
+      return true; // try again at once
     }
-    return; // let the loop try again
+    return false; // another process is breaking it: wait as for a held lock
   }
   try {
-    if ((await currentRaw(path)) === stale.raw) await unlink(path).catch(() => undefined);
+    if ((await currentRaw(path)) !== stale.raw) return true; // changed meanwhile: judge it again
+    return await unlink(path).then(
+      () => true,
+      (error: NodeJS.ErrnoException) => error.code === 'ENOENT', // false: cannot remove it, so wait and time out
+    );
   } finally {
     await releaseIfMine(breaker, mine);
   }
@@ -131,10 +140,8 @@ export async function withFileLock<T>(path: string, action: () => Promise<T>, op
     const holder = await readHolder(path);
     if (holder === null) continue; // released meanwhile
     const state = holderState(holder, graceMs);
-    if (state === 'gone') {
-      await breakStaleLock(path, holder, graceMs);
-      continue;
-    }
+    // A breaker that is alive but stopped must not make this loop spin: then wait like for a held lock.
+    if (state === 'gone' && (await breakStaleLock(path, holder, graceMs))) continue;
     if (Date.now() > deadline) {
       const owner = holder.owner;
       throw new RegistryError(
