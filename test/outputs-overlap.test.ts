@@ -164,3 +164,33 @@ describe('defectkit detect refuses outputs that overlap its inputs, and keeps pe
     expect((await readdir(join(out, 'labels'))).sort()).toEqual(['00041000_test.txt', 'single.txt']);
   });
 });
+
+describe('defectkit notebook emit refuses a project folder that overlaps the local dataset', () => {
+  let root: string;
+  beforeAll(async () => {
+    root = await tempFolder('defectkit-outputs-notebook-');
+    await writeDeepPcbFixture(join(root, 'dataset'), labels);
+    await symlink(join(root, 'dataset'), join(root, 'dataset-link'));
+  });
+
+  const variants: [string, (r: string) => string[]][] = [
+    ['--out <the dataset> --overwrite', (r) => ['--dataset', join(r, 'dataset'), '--out', join(r, 'dataset'), '--overwrite']],
+    ['--out <the dataset through a symlink> --overwrite', (r) => ['--dataset', join(r, 'dataset'), '--out', join(r, 'dataset-link'), '--overwrite']],
+    ['--out <a folder around the dataset> --overwrite', (r) => ['--dataset', join(r, 'dataset'), '--out', r, '--overwrite']],
+    ['--out <inside the dataset>', (r) => ['--dataset', join(r, 'dataset-link'), '--out', join(r, 'dataset', 'project')]],
+  ];
+  for (const [name, args] of variants) {
+    it(`refuses ${name}, changing nothing`, async () => {
+      const before = await snapshot(root);
+      const run = await cli('notebook', 'emit', '--recipe', 'pcb-detector', ...args(root));
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain('OUTPUT_OVERLAPS_INPUT');
+      expect(await snapshot(root)).toEqual(before);
+    });
+  }
+
+  it('still emits beside the dataset, and with a stage path', async () => {
+    expect((await cli('notebook', 'emit', '--recipe', 'pcb-detector', '--dataset', join(root, 'dataset'), '--out', join(root, 'project'))).code).toBe(0);
+    expect((await cli('notebook', 'emit', '--recipe', 'pcb-detector', '--dataset', '@DB.SCHEMA.STAGE/datasets/pcb', '--out', join(root, 'project-2'))).code).toBe(0);
+  });
+});

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { expandImageInputs } from './image-files.js';
+import { expandImageInputs, parseImageList, readImageList } from './image-files.js';
 import { DEFAULT_MODEL, defaultModelDir, findModelFiles } from './load-detector.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'dk-files-'));
@@ -18,6 +18,27 @@ describe('expandImageInputs', () => {
   });
 });
 
+
+describe('image lists', () => {
+  it('parses one path per line, skipping blank lines and # comments, trimming spaces and CR', () => {
+    expect(parseImageList('# boards\n\n a.jpg \r\nb c.png\n#x.jpg\n\n')).toEqual([
+      { path: 'a.jpg', line: 3 },
+      { path: 'b c.png', line: 4 },
+    ]);
+  });
+
+  it('reads a list file, naming the line of a missing or non-file entry', async () => {
+    writeFileSync(join(dir, 'one.jpg'), 'x');
+    mkdirSync(join(dir, 'a-folder'), { recursive: true });
+    writeFileSync(join(dir, 'list.txt'), `${join(dir, 'one.jpg')}\n`);
+    expect(await readImageList(join(dir, 'list.txt'))).toEqual([join(dir, 'one.jpg')]);
+    writeFileSync(join(dir, 'bad.txt'), `${join(dir, 'one.jpg')}\n\n${join(dir, 'gone.jpg')}\n`);
+    await expect(readImageList(join(dir, 'bad.txt'))).rejects.toMatchObject({ code: 'IMAGE_LIST_ENTRY', details: { file: join(dir, 'bad.txt'), line: 3 } });
+    writeFileSync(join(dir, 'folder.txt'), `${join(dir, 'a-folder')}\n`);
+    await expect(readImageList(join(dir, 'folder.txt'))).rejects.toThrow(/:1: .* is not a file/);
+    await expect(readImageList(join(dir, 'no-such-list.txt'))).rejects.toMatchObject({ code: 'FILE_NOT_FOUND' });
+  });
+});
 
 describe('defaultModelDir', () => {
   it('points at the model of the installed @defectkit/model-pcb-defects, whatever the working directory; DEFECTKIT_MODEL overrides', () => {
