@@ -33,6 +33,8 @@ export function cudaMissingReason(): string | undefined {
 /** The provider list to try for a device, in order, each with the name reported as `provider`. */
 export function providerPlan(device: DeviceRequest): { provider: string; executionProviders: string[] }[] {
   if (device === 'cpu') return [{ provider: 'cpu', executionProviders: ['cpu'] }];
+  if (device === 'webgpu')
+    throw new DeviceUnavailableError('WEBGPU_UNAVAILABLE', 'device "webgpu" runs in a browser (@defectkit/backend-web); onnxruntime-node offers cpu, cuda and auto', { device });
   const cuda = { provider: 'cuda', executionProviders: ['cuda'] };
   if (device === 'cuda') return [cuda];
   return cudaMissingReason() === undefined ? [cuda, { provider: 'cpu', executionProviders: ['cpu'] }] : [{ provider: 'cpu', executionProviders: ['cpu'] }];

@@ -2,8 +2,11 @@ import { stat } from 'node:fs/promises';
 import sharp from 'sharp';
 import { describeImageInput } from '@defectkit/core';
 import { letterbox } from '@defectkit/postprocess';
-import type { ImagePreprocessor, LetterboxPlacement, ModelInputSpec, PreparedImage } from '@defectkit/detector';
+import { fillChw, type ImagePreprocessor, type LetterboxPlacement, type ModelInputSpec, type PreparedImage } from '@defectkit/detector';
 import { ImageError } from './errors.js';
+
+// The one CHW writer lives in the detector package (shared with the browser preprocessor); re-exported for callers of this package.
+export { fillChw };
 
 /** An image for the Node backend: a file path, or the encoded bytes (JPEG, PNG, WebP, TIFF, ...). */
 export type ImageInput = string | Uint8Array;
@@ -63,41 +66,6 @@ export async function decodeImage(image: ImageInput, channels: 1 | 3, maxPixels 
     return { pixels: data, width: info.width, height: info.height, channels };
   } catch (error) {
     throw imageError(error, name, maxPixels);
-  }
-}
-
-/**
- * Writes `pixels` (HWC, 8-bit, `width × height`) into `out` (CHW float32 of `outWidth × outHeight`)
- * at (`left`, `top`), applying `scale` and the optional per-channel mean / std; everything else
- * is the normalised pad value.
- */
-export function fillChw(
-  out: Float32Array,
-  outWidth: number,
-  outHeight: number,
-  pixels: Uint8Array,
-  width: number,
-  height: number,
-  channels: number,
-  left: number,
-  top: number,
-  input: Pick<ModelInputSpec, 'scale' | 'mean' | 'std' | 'padValue'>,
-): void {
-  const plane = outWidth * outHeight;
-  for (let c = 0; c < channels; c++) {
-    const mean = input.mean?.[c] ?? 0;
-    const std = input.std?.[c] ?? 1;
-    // One lookup table per channel: 256 values replace a multiply-add per pixel.
-    const lut = new Float32Array(256);
-    for (let v = 0; v < 256; v++) lut[v] = (v * input.scale - mean) / std;
-    const pad = (input.padValue * input.scale - mean) / std;
-    const base = c * plane;
-    if (width !== outWidth || height !== outHeight) out.fill(pad, base, base + plane);
-    for (let y = 0; y < height; y++) {
-      let o = base + (y + top) * outWidth + left;
-      let p = y * width * channels + c;
-      for (let x = 0; x < width; x++, p += channels) out[o++] = lut[pixels[p]!]!;
-    }
   }
 }
 

@@ -50,6 +50,8 @@ export const ERROR_CODES = {
   HTTP_BODY_TOO_LARGE: 'a request body, raw or inflated, is over the server limit (details name the limit)',
   HTTP_CROSS_ORIGIN: 'a request came from a web page of another origin (Origin, Sec-Fetch-Site or a form content type)',
   HTTP_HOST_REFUSED: 'a request named a Host other than the loopback address and port the server listens on',
+  HTTP_METHOD_NOT_ALLOWED: 'a request used an HTTP method the path does not answer (e.g. POST to a page of defectkit serve)',
+  HTTP_NOT_FOUND: 'a request asked for a path the server does not serve (it serves only its own files, never a path built from the request)',
 
   // Internal failures (any package)
   INTERNAL: 'an unexpected internal failure (a bug: please report it with the message)',
@@ -63,7 +65,7 @@ export const ERROR_CODES = {
   OUTPUT_SHAPE_MISMATCH: 'a model output tensor does not have the shape of the layout asked for',
   PYTHON_LITERAL_PARSE: 'an ONNX metadata value is not a Python literal',
 
-  // Models and detectors (@defectkit/detector, @defectkit/backend-node)
+  // Models and detectors (@defectkit/detector, @defectkit/backend-node, @defectkit/backend-web)
   BACKEND_BATCH_SHAPE: 'the images of one backend batch do not share one input shape',
   BACKEND_NOT_LOADED: 'a backend was run before a model was loaded or after it was disposed',
   BACKEND_RUN: 'the inference runtime failed to run the model',
@@ -82,6 +84,7 @@ export const ERROR_CODES = {
   MODEL_OUTPUT_SHAPE: 'the model outputs do not have the shape its spec says',
   MODEL_SPEC_MISSING: 'no source (card, metadata, options) says how to run the model',
   ONNXRUNTIME_NOT_INSTALLED: "onnxruntime-node or its native binding for this platform is missing (says how to install it)",
+  WEBGPU_UNAVAILABLE: 'the WebGPU device was asked for but cannot run here (names why: no navigator.gpu, no adapter, or not a browser)',
 
   // Notebooks (@defectkit/notebooks)
   HANDLER_FAILED: 'a model handler (Python) failed, timed out or answered rows that are not objects (names the model version)',

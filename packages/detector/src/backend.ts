@@ -1,7 +1,10 @@
 import type { Tensor, TensorType } from './tensor.js';
 
-/** The device a caller asks for: `auto` takes the best available accelerator and falls back to the CPU. */
-export type DeviceRequest = 'cpu' | 'cuda' | 'auto';
+/**
+ * The device a caller asks for: `auto` takes the best available accelerator and falls back to the CPU. `cuda` is
+ * offered by the Node backend, `webgpu` by the browser backend (where `cpu` is onnxruntime-web's WASM provider).
+ */
+export type DeviceRequest = 'cpu' | 'cuda' | 'webgpu' | 'auto';
 
 /** One model input or output as the backend sees it; a dimension is a number, or a name / null when dynamic. */
 export interface BackendValueInfo {

@@ -34,7 +34,9 @@ export interface HttpGuardLimits {
 }
 
 /** A request refused by the guard; `status` is the HTTP status to answer with. */
-export class HttpGuardError extends DefectKitError<'HTTP_BAD_BODY' | 'HTTP_BODY_TOO_LARGE' | 'HTTP_CROSS_ORIGIN' | 'HTTP_HOST_REFUSED'> {
+export class HttpGuardError extends DefectKitError<
+  'HTTP_BAD_BODY' | 'HTTP_BODY_TOO_LARGE' | 'HTTP_CROSS_ORIGIN' | 'HTTP_HOST_REFUSED' | 'HTTP_METHOD_NOT_ALLOWED' | 'HTTP_NOT_FOUND'
+> {
   readonly status: number;
 
   constructor(code: HttpGuardError['code'], status: number, message: string, details: ErrorDetails = {}, options?: { cause?: unknown }) {
