@@ -3,7 +3,7 @@ import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 // Pure packages must load in a browser: no Node built-ins, no native modules, no Snowflake driver.
-const pureRoots = ['packages/core/src', 'packages/annotations/src', 'packages/postprocess/src', 'packages/detector/src'];
+const pureRoots = ['packages/core/src', 'packages/annotations/src', 'packages/postprocess/src', 'packages/detector/src', 'packages/backend-web/src'];
 const nodeOnlyFolders = new Set(['node']);
 const forbidden = /^(node:|fs$|path$|os$|child_process$|crypto$|url$|util$|stream$|sharp$|onnxruntime-node$|snowflake-sdk$|@duckdb\/)/;
 

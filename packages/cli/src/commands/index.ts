@@ -5,6 +5,7 @@ import { registerDetect } from './detect.js';
 import { registerEval } from './eval.js';
 import { registerNotebook } from './notebook.js';
 import { registerRegistry } from './registry.js';
+import { registerServe } from './serve.js';
 import { registerSnowflake } from './snowflake.js';
 import { registerSnowflakeLocal } from './snowflake-local.js';
 
@@ -18,4 +19,5 @@ export function registerCommands(program: Command): void {
   registerSnowflakeLocal(program);
   registerRegistry(program);
   registerSnowflake(program);
+  registerServe(program);
 }

@@ -1,0 +1,1 @@
+export { onnxRuntimeWebDistDir, onnxRuntimeWebFile } from './onnxruntime-web-files.js';
