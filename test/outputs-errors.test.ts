@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSnowflakeLocal, type SnowflakeLocal } from '@defectkit/snowflake-local';
 import { makeTinyModel } from '../packages/backend-node/test-fixtures/tiny-model.js';
 import { writeTinyImage } from '../packages/annotations/src/node/testing/tiny-images.js';
-import { expectSqlFailure, rawLogin, rawQuery } from '../packages/snowflake-local/test/attack-harness.js';
+import { expectSqlFailure, rawLogin, rawQuery, rawRequest } from '../packages/snowflake-local/test/attack-harness.js';
 import { cli } from './support/run-cli.js';
 import { systemPython } from './support/paths.js';
 
@@ -71,6 +71,8 @@ describe('snowflake-local answers malformed binds with a Snowflake error, not an
     ['an entry that is a string', { '1': 'TEXT' }],
     ['an object value', { '1': { type: 'TEXT', value: { a: 1 } } }],
     ['a missing placeholder', { '2': { type: 'TEXT', value: 'a' } }],
+    ['a DATE past the end of time', { '1': { type: 'DATE', value: '99999999999999999999' } }],
+    ['a TIMESTAMP past the end of time', { '1': { type: 'TIMESTAMP_NTZ', value: '99999999999999999999999999' } }],
   ];
   for (const [name, bindings] of malformed) {
     it(`${name}`, async () => {
@@ -79,6 +81,18 @@ describe('snowflake-local answers malformed binds with a Snowflake error, not an
       expect(String(answer.message)).not.toMatch(/toUpperCase|Cannot read properties|TypeError/);
     });
   }
+
+  it('refuses request bodies that are JSON but not an object with HTTP_BAD_BODY, on every endpoint', async () => {
+    const endpoints = ['/session/v1/login-request?databaseName=TESTDB', '/queries/v1/query-request', '/queries/v1/abort-request'];
+    for (const path of endpoints) {
+      for (const body of ['null', '[]', '"text"', '42', 'true']) {
+        const answer = await rawRequest(server, { path, headers: { 'content-type': 'application/json', authorization: `Snowflake Token="${token}"` }, body });
+        expect(answer.status, `${path} ${body}`).toBe(400);
+        expect(answer.json).toMatchObject({ success: false, code: 'HTTP_BAD_BODY' });
+        expect(answer.body).not.toMatch(/Cannot read properties|TypeError/);
+      }
+    }
+  });
 
   it('still answers afterwards', async () => {
     const answer = await rawQuery(server, token, 'select ? as v', { bindings: { '1': { type: 'TEXT', value: 'ok' } } });

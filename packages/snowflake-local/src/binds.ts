@@ -8,6 +8,12 @@ function bindError(key: string, message: string): SnowflakeSqlError {
   return new SnowflakeSqlError('002049', '22023', `SQL compilation error: bind variable ${key}: ${message}`, { bind: key });
 }
 
+/** `date` when it is a real date (JavaScript dates end at ±8.64e15 ms), else the bind error naming the value. */
+function validDate(key: string, date: Date, value: string): Date {
+  if (Number.isNaN(date.getTime())) throw bindError(key, `'${value}' is outside the range of dates`);
+  return date;
+}
+
 /** Converts one bound value (always text or null on the wire) to the DuckDB value it stands for. */
 export function bindValue(key: string, type: string, value: unknown): DuckDBValue {
   if (value === null || value === undefined) return null;
@@ -29,9 +35,11 @@ export function bindValue(key: string, type: string, value: unknown): DuckDBValu
     case 'BINARY':
       if (!/^([0-9a-fA-F]{2})*$/.test(value)) throw bindError(key, 'BINARY binds must be hex text');
       return blobValue(Buffer.from(value, 'hex'));
-    case 'DATE':
+    case 'DATE': {
       // The Python connector sends epoch milliseconds.
-      return /^-?\d+$/.test(value) ? new Date(Number(value)).toISOString().slice(0, 10) : value;
+      if (!/^-?\d+$/.test(value)) return value;
+      return validDate(key, new Date(Number(value)), value).toISOString().slice(0, 10);
+    }
     case 'TIMESTAMP_NTZ':
     case 'TIMESTAMP_LTZ':
     case 'TIMESTAMP_TZ':
@@ -41,7 +49,7 @@ export function bindValue(key: string, type: string, value: unknown): DuckDBValu
       if (!m) return value;
       const nanos = BigInt(m[1]!);
       const millis = Number(nanos / 1_000_000n);
-      const iso = new Date(millis).toISOString().replace('Z', '');
+      const iso = validDate(key, new Date(millis), value).toISOString().replace('Z', '');
       const micros = ((nanos / 1000n) % 1000n + 1000n) % 1000n;
       return `${iso}${String(micros).padStart(3, '0')}`;
     }

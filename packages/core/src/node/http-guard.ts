@@ -58,9 +58,10 @@ export interface HttpGuard {
    * Reads a JSON body within the limits: refused early from `Content-Length`, counted while it
    * streams, inflated (gzip is recognised by its magic bytes, not the header) with an output cap.
    * An empty body reads as `{}`. A non-empty body must be labelled JSON (a page cannot send that
-   * cross-origin without a preflight the server never grants).
+   * cross-origin without a preflight the server never grants) and be a JSON object (every endpoint takes
+   * one; `null`, a list or a bare value is refused with `HTTP_BAD_BODY` instead of failing inside a handler).
    */
-  readJson(req: IncomingMessage): Promise<unknown>;
+  readJson(req: IncomingMessage): Promise<Record<string, unknown>>;
   /** Request-body bytes held right now by all requests together. */
   bufferedBytes(): number;
   /** Applies the connection limits (request timeout, connection cap) to the server. */
@@ -106,7 +107,7 @@ export function createHttpGuard(port: () => number, limits: Partial<HttpGuardLim
     }
   };
 
-  const readJson = async (req: IncomingMessage): Promise<unknown> => {
+  const readJson = async (req: IncomingMessage): Promise<Record<string, unknown>> => {
     const declared = Number(req.headers['content-length']);
     if (Number.isFinite(declared) && declared > l.maxBodyBytes) throw tooLarge('body', l.maxBodyBytes, declared);
     const chunks: Buffer[] = [];
@@ -140,12 +141,17 @@ export function createHttpGuard(port: () => number, limits: Partial<HttpGuardLim
         throw new HttpGuardError('HTTP_BAD_BODY', 400, `the gzip body is damaged: ${(cause as Error).message}`, { field: 'body' }, { cause });
       }
     }
+    let parsed: unknown;
     try {
-      return JSON.parse(buf.toString('utf8')) as unknown;
+      parsed = JSON.parse(buf.toString('utf8')) as unknown;
     } catch (cause) {
       // Not the parser's message: it quotes the body, which may hold a password.
       throw new HttpGuardError('HTTP_BAD_BODY', 400, 'the body is not JSON', { field: 'body', bytes: buf.length }, { cause });
     }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      throw new HttpGuardError('HTTP_BAD_BODY', 400, `the body must be a JSON object, not ${parsed === null ? 'null' : Array.isArray(parsed) ? 'a list' : typeof parsed}`, { field: 'body' });
+    }
+    return parsed as Record<string, unknown>;
   };
 
   return {
