@@ -53,6 +53,12 @@ export const ERROR_CODES = {
   HTTP_METHOD_NOT_ALLOWED: 'a request used an HTTP method the path does not answer (e.g. POST to a page of defectkit serve)',
   HTTP_NOT_FOUND: 'a request asked for a path the server does not serve (it serves only its own files, never a path built from the request)',
 
+  // Inspection log (@defectkit/inspection)
+  INSPECTION_INPUT: 'a detect results file (or a board record) to log is malformed (details name the file, entry and field)',
+  INSPECTION_NOT_LOGGED: 'results were written but not logged to the inspection store (details say which boards and why)',
+  INSPECTION_REVIEW: 'a review names a defect or board the inspection log does not hold, or an unknown verdict',
+  INSPECTION_STORE: 'the inspection store could not be opened, set up or queried (details name the store and statement)',
+
   // Internal failures (any package)
   INTERNAL: 'an unexpected internal failure (a bug: please report it with the message)',
 

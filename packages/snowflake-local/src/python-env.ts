@@ -2,11 +2,11 @@ import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { DefectKitError, type ErrorDetails } from '@defectkit/core';
+import { defectkitCacheDir } from '@defectkit/core/node';
 
 const run = promisify(execFile);
 
@@ -29,16 +29,15 @@ export interface HandlerPythonOptions {
   python?: string;
   /** A folder of wheels for `pip install --no-index --find-links` (`DEFECTKIT_WHEELS`, default {@link DEFAULT_WHEELS_DIR}). */
   wheels?: string;
-  /** The cache folder that keeps built virtualenvs (`DEFECTKIT_CACHE_DIR`, default `~/.cache/defectkit`). */
+  /** The cache folder that keeps built virtualenvs (default `defectkitCacheDir()`: `DEFECTKIT_CACHE_DIR`, `$DEFECTKIT_HOME/cache` or `~/.cache/defectkit`). */
   cacheDir?: string;
 }
 
 function resolveOptions(options: HandlerPythonOptions): Required<HandlerPythonOptions> {
-  const cacheHome = process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache');
   return {
     python: options.python ?? process.env.DEFECTKIT_PYTHON311 ?? 'python3.11',
     wheels: options.wheels ?? process.env.DEFECTKIT_WHEELS ?? DEFAULT_WHEELS_DIR,
-    cacheDir: options.cacheDir ?? process.env.DEFECTKIT_CACHE_DIR ?? join(cacheHome, 'defectkit'),
+    cacheDir: options.cacheDir ?? defectkitCacheDir(),
   };
 }
 

@@ -1,10 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { constants as fsConstants } from 'node:fs';
-import { copyFile, mkdir, readdir, rename, rm, rmdir } from 'node:fs/promises';
-import { homedir } from 'node:os';
+import { copyFile, mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { RegistryError } from '../errors.js';
-import { assertEmptyOrAbsent } from '../export-target.js';
+import { assertEmptyOrAbsent, exportTargetTaken } from '../export-target.js';
 import { modelFiles, readModelSource, resolveClasses } from '../model-source.js';
 import { canonicalName } from '../registry-names.js';
 import type {
@@ -21,7 +19,7 @@ import type {
 import { loadDetectorFromFolder } from '../load-detector.js';
 import { existingPathInside, pathInside, storedName } from '../stored-names.js';
 import { nextVersionName, resolveBuiltinAlias } from '../version-names.js';
-import { writeFileAtomic } from '@defectkit/core/node';
+import { assertOutputsApart, defectkitHome, writeFileAtomic, writeFolderAtomically } from '@defectkit/core/node';
 import { digestFile, type FileDigest } from '../content-hash.js';
 import { withFileLock } from './file-lock.js';
 import { readModelRecord, readVersionRecord, type ModelRecord, type VersionRecord } from './local-records.js';
@@ -35,9 +33,9 @@ function canonicalNameOrNull(value: string): string | null {
   }
 }
 
-/** The default registry folder: `~/.defectkit/registry`. */
+/** The default registry folder: `registry` under `defectkitHome()` (`$DEFECTKIT_HOME`, default `~/.defectkit`). */
 export function defaultRegistryDir(): string {
-  return join(homedir(), '.defectkit', 'registry');
+  return join(defectkitHome(), 'registry');
 }
 
 /** Options of {@link LocalRegistry}. */
@@ -407,12 +405,12 @@ class LocalModelVersion implements RegistryModelVersion {
   async export(dir: string): Promise<string[]> {
     const target = resolve(dir);
     await assertEmptyOrAbsent(target);
+    // The registry folder is an input: an export into it, around it or inside it would write over the store.
+    await assertOutputsApart([target], [this.registry.dir]);
     const record = await this.record();
     const source = this.registry.versionDir(this.modelName, this.name);
     const metadata = { file: join(source, 'version.json'), field: 'files' };
-    const temporary = `${target}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
-    await mkdir(temporary);
-    try {
+    await writeFolderAtomically(target, { existsError: exportTargetTaken }, async (temporary) => {
       for (const [file, expected] of Object.entries(record.files)) {
         // Both ends proven inside their folders (the source also through symbolic links) before any copy.
         const from = await existingPathInside(source, file, metadata, this.registry.dir);
@@ -427,14 +425,7 @@ class LocalModelVersion implements RegistryModelVersion {
           });
         }
       }
-      await rmdir(target).catch((error: NodeJS.ErrnoException) => {
-        if (error.code !== 'ENOENT') throw error;
-      });
-      await rename(temporary, target);
-    } catch (error) {
-      await rm(temporary, { recursive: true, force: true });
-      throw error;
-    }
+    });
     return Object.keys(record.files).map((file) => join(target, file));
   }
 

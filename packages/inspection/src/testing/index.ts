@@ -1,0 +1,1 @@
+export { describeInspectionStoreConformance, type InspectionConformanceFixture } from './inspection-conformance.js';
