@@ -67,10 +67,11 @@ export class OnnxNodeBackend implements Backend {
     }
     await this.dispose();
     disableOnnxRuntimeTelemetry(); // before the first session: its telemetry crashes on long command lines
+    const runtime = onnxruntime(); // outside the provider loop: a missing binding is ONNXRUNTIME_NOT_INSTALLED, not MODEL_LOAD
     let lastError: unknown;
     for (const plan of providerPlan(device)) {
       try {
-        const session = await onnxruntime().InferenceSession.create(bytes, {
+        const session = await runtime.InferenceSession.create(bytes, {
           executionProviders: plan.executionProviders,
           graphOptimizationLevel: 'all',
           ...(options.threads ? { intraOpNumThreads: options.threads } : {}),

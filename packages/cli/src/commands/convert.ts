@@ -1,4 +1,6 @@
 import type { Command } from 'commander';
+import { helpFooter } from '../help-examples.js';
+import { numberOption } from '../option-parsers.js';
 
 const MAX_FINDINGS_SHOWN = 20;
 
@@ -8,7 +10,7 @@ interface ConvertFlags {
   input: string;
   output: string;
   split?: string;
-  seed: string;
+  seed: number;
   copy?: boolean;
   overwrite?: boolean;
   skipInvalid?: boolean;
@@ -21,12 +23,23 @@ export function registerConvert(program: Command): void {
   program
     .command('convert')
     .description('Convert a dataset between deeppcb, yolo, voc and coco (validated; written atomically; inputs never modified)')
+    .addHelpText(
+      'after',
+      helpFooter(
+        [
+          'defectkit convert --from deeppcb --to yolo --input ../shared/data/deeppcb --output data/pcb-yolo --split train=0.9,val=0.1 --seed 0',
+          'defectkit convert --from yolo --to coco --input data/pcb-yolo --output data/pcb-coco',
+          'defectkit convert --from voc --to yolo --input voc/ --output yolo/ --skip-invalid --copy',
+        ],
+        [],
+      ),
+    )
     .requiredOption('--from <format>', 'source format: deeppcb, yolo, voc or coco')
     .requiredOption('--to <format>', 'output format: deeppcb, yolo, voc or coco')
     .requiredOption('--input <dir>', 'source dataset folder')
     .requiredOption('--output <dir>', 'output folder (must be absent or empty unless --overwrite)')
     .option('--split <spec>', '"upstream" (keep the source splits, the default) or fractions like train=0.9,val=0.1')
-    .option('--seed <n>', 'seed of the stratified split', '0')
+    .option('--seed <n>', 'seed of the stratified split', numberOption('seed', { integer: true, expected: 'an integer' }), 0)
     .option('--copy', 'copy images instead of symlinking them')
     .option('--overwrite', 'replace a non-empty output folder')
     .option('--skip-invalid', 'drop invalid boxes and unreadable images (counted in the report) instead of refusing')
@@ -35,9 +48,7 @@ export function registerConvert(program: Command): void {
     .action(async (flags: ConvertFlags) => {
       const { DatasetValidationError, formatFinding, parseDatasetFormat, parseSplitSpec } = await import('@defectkit/annotations');
       const { convertDataset } = await import('@defectkit/annotations/node');
-      const { InvalidArgumentError } = await import('@defectkit/core');
-      const seed = Number(flags.seed);
-      if (!Number.isInteger(seed)) throw new InvalidArgumentError('INVALID_ARGUMENT', `--seed "${flags.seed}" is not an integer`, { field: 'seed', value: flags.seed });
+      const seed = flags.seed;
       const report = await convertDataset({
         from: parseDatasetFormat(flags.from, 'from'),
         to: parseDatasetFormat(flags.to, 'to'),

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { helpFooter } from '../help-examples.js';
 
 interface DatasetFlags {
   format: string;
@@ -9,11 +10,31 @@ const MAX_FINDINGS_SHOWN = 50;
 
 /** Registers `defectkit dataset validate|stats <dir> --format <fmt> [--json]`. */
 export function registerDataset(program: Command): void {
-  const dataset = program.command('dataset').description('Inspect a dataset folder (deeppcb, yolo, voc or coco)');
+  const dataset = program.command('dataset').description('Inspect a dataset folder (deeppcb, yolo, voc or coco)')
+    .addHelpText(
+      'after',
+      helpFooter(
+        [
+          'defectkit dataset validate data/pcb-yolo --format yolo',
+          'defectkit dataset stats ../shared/data/deeppcb --format deeppcb --json',
+        ],
+        [],
+      ),
+    );
 
   dataset
     .command('validate <dir>')
     .description('Check every box and file; lists each finding with its file and line; exit code 1 when there are errors')
+    .addHelpText(
+      'after',
+      helpFooter(
+        [
+          'defectkit dataset validate data/pcb-yolo --format yolo',
+          'defectkit dataset validate ../shared/data/deeppcb --format deeppcb --json',
+        ],
+        [],
+      ),
+    )
     .requiredOption('--format <format>', 'deeppcb, yolo, voc or coco')
     .option('--json', 'print the full report as JSON')
     .action(async (dir: string, flags: DatasetFlags) => {
@@ -35,6 +56,16 @@ export function registerDataset(program: Command): void {
   dataset
     .command('stats <dir>')
     .description('Images, boxes per class, boxes per image, box width/height min/median/max')
+    .addHelpText(
+      'after',
+      helpFooter(
+        [
+          'defectkit dataset stats data/pcb-yolo --format yolo',
+          'defectkit dataset stats ../shared/data/deeppcb --format deeppcb --json',
+        ],
+        [],
+      ),
+    )
     .requiredOption('--format <format>', 'deeppcb, yolo, voc or coco')
     .option('--json', 'print the statistics as JSON')
     .action(async (dir: string, flags: DatasetFlags) => {

@@ -1,4 +1,6 @@
 import type { Command } from 'commander';
+import { ENV, helpFooter } from '../help-examples.js';
+import { choiceOption, deviceOption, positiveIntOption, unitOption, type Device } from '../option-parsers.js';
 
 /** The result formats `defectkit detect` writes (the library's RESULT_FORMATS; listed here so --help needs no import). */
 const FORMATS = ['json', 'yolo', 'coco', 'deeppcb'] as const;
@@ -6,16 +8,19 @@ type Format = (typeof FORMATS)[number];
 
 interface DetectFlags {
   model?: string | true;
-  device: string;
-  conf?: string;
-  iou?: string;
-  maxDet?: string;
+  device: Device;
+  conf?: number;
+  iou?: number;
+  maxDet?: number;
   saveAnnotated?: string;
-  format: string;
+  format: Format;
   out?: string;
-  batch: string;
-  concurrency: string;
+  batch: number;
+  concurrency: number;
   log?: string;
+  line?: string;
+  shift?: string;
+  boardIdFrom: 'name' | 'folder';
   fromList?: string;
 }
 
@@ -47,43 +52,45 @@ function bar(done: number, total: number): string {
 export function registerDetect(program: Command): void {
   program
     .command('detect')
-    .description('Detect defects in images with an ONNX model (default: the shipped PCB model in models/pcb-defects).')
+    .description('Detect defects in images with an ONNX model (default: the shipped PCB model, @defectkit/model-pcb-defects).')
+    .addHelpText(
+      'after',
+      helpFooter(
+        [
+          'defectkit detect ../shared/data/deeppcb/PCBData/group00041/00041/00041000_test.jpg --save-annotated out/',
+          "defectkit detect 'scans/**/*.jpg' --format coco --out results.json --device auto",
+          'defectkit detect scans/ --model models/pcb-defects-frcnn --conf 0.5 --format yolo --out labels/',
+          'ls scans/*.png | defectkit detect --from-list - --batch 4',
+        ],
+        [ENV.model, ENV.ortInstall, ENV.snowflakeHome, ENV.snowflakeKeys],
+      ),
+    )
     .argument('[inputs...]', 'image files, folders (searched recursively) or globs')
     .option('--from-list <file>', 'also read image paths from a file, one per line (- for standard input; blank lines and # comments ignored)')
-    .option('-m, --model [path]', 'model folder (model.onnx + model.json) or .onnx file; without a value: the shipped models/pcb-defects')
-    .option('--device <device>', 'cpu, cuda or auto (auto falls back to the CPU and says so)', 'cpu')
-    .option('--conf <score>', 'keep detections scoring above this (default: the model card)')
-    .option('--iou <iou>', 'NMS IoU threshold (default: the model card)')
-    .option('--max-det <n>', 'at most this many detections per image (default: the model card)')
+    .option('-m, --model [path]', 'model folder (model.onnx + model.json) or .onnx file (default: $DEFECTKIT_MODEL, else the shipped PCB model)')
+    .option('--device <device>', 'cpu, cuda or auto (auto falls back to the CPU and says so)', deviceOption, 'cpu' as Device)
+    .option('--conf <score>', 'keep detections scoring above this (default: the model card)', unitOption('conf'))
+    .option('--iou <iou>', 'NMS IoU threshold (default: the model card)', unitOption('iou'))
+    .option('--max-det <n>', 'at most this many detections per image (default: the model card)', positiveIntOption('max-det'))
     .option('--save-annotated <dir>', 'write each image with its boxes drawn as <dir>/<name>.png')
-    .option('--format <format>', `result format: ${FORMATS.join(', ')}`, 'json')
+    .option('--format <format>', `result format: ${FORMATS.join(', ')}`, choiceOption('format', FORMATS), 'json' as Format)
     .option('--out <path>', 'where results go: a file for json/coco (default stdout), a folder for yolo/deeppcb (required)')
-    .option('--batch <n>', 'images per model run (a real batch when the model has a dynamic batch axis)', '1')
-    .option('--concurrency <n>', 'images (or batches) prepared and run at the same time', '2')
-    .option('--log <target>', 'also append the detections to DEFECT_LOGS in Snowflake: snowflake or snowflake:<connection>')
+    .option('--batch <n>', 'images per model run (a real batch when the model has a dynamic batch axis)', positiveIntOption('batch'), 1)
+    .option('--concurrency <n>', 'images (or batches) prepared and run at the same time', positiveIntOption('concurrency'), 2)
+    .option('--log <target>', 'also log every board (clean ones too) to the inspection log: local ($DEFECTKIT_HOME/inspection.duckdb), snowflake or snowflake:<connection>')
+    .option('--line <id>', 'with --log: the FACTORY_LINE_ID of every board')
+    .option('--shift <name>', 'with --log: the SHIFT of every board')
+    .option('--board-id-from <rule>', 'with --log: the board id is the image file name (name) or its folder name (folder)', choiceOption('board-id-from', ['name', 'folder'] as const), 'name' as const)
     .action(async (inputs: string[], flags: DetectFlags) => {
       const { InvalidArgumentError } = await import('@defectkit/core');
       const node = await import('@defectkit/backend-node');
 
-      const number = (value: string | undefined, name: string, check: (n: number) => boolean, expected: string): number | undefined => {
-        if (value === undefined) return undefined;
-        const n = Number(value);
-        if (!Number.isFinite(n) || !check(n)) throw new InvalidArgumentError('INVALID_OPTION', `--${name} must be ${expected} (got "${value}")`, { field: name, value });
-        return n;
-      };
-      const unit = (n: number): boolean => n >= 0 && n <= 1;
-      const positiveInt = (n: number): boolean => Number.isInteger(n) && n > 0;
-      const conf = number(flags.conf, 'conf', unit, 'a number in [0, 1]');
-      const iou = number(flags.iou, 'iou', unit, 'a number in [0, 1]');
-      const maxDet = number(flags.maxDet, 'max-det', positiveInt, 'a positive integer');
-      const batchSize = number(flags.batch, 'batch', positiveInt, 'a positive integer')!;
-      const concurrency = number(flags.concurrency, 'concurrency', positiveInt, 'a positive integer')!;
-      if (!['cpu', 'cuda', 'auto'].includes(flags.device))
-        throw new InvalidArgumentError('INVALID_OPTION', `--device must be cpu, cuda or auto (got "${flags.device}")`, { field: 'device', value: flags.device });
-      if (flags.log !== undefined && !/^snowflake(:[A-Za-z0-9_.-]+)?$/.test(flags.log))
-        throw new InvalidArgumentError('INVALID_OPTION', `--log must be snowflake or snowflake:<connection> (got "${flags.log}")`, { field: 'log', value: flags.log });
-      const format = flags.format as Format;
-      if (!FORMATS.includes(format)) throw new InvalidArgumentError('INVALID_OPTION', `--format must be one of ${FORMATS.join(', ')} (got "${flags.format}")`, { field: 'format', value: flags.format });
+      // Numbers, the device and the format were parsed with the options (../option-parsers.ts).
+      const { conf, iou, maxDet, batch: batchSize, concurrency, format } = flags;
+      if (flags.log !== undefined && !/^(local|snowflake(:[A-Za-z0-9_.-]+)?)$/.test(flags.log))
+        throw new InvalidArgumentError('INVALID_OPTION', `--log must be local, snowflake or snowflake:<connection> (got "${flags.log}")`, { field: 'log', value: flags.log });
+      if (flags.log === undefined && (flags.line !== undefined || flags.shift !== undefined))
+        throw new InvalidArgumentError('INVALID_OPTION', '--line and --shift describe logged boards: add --log local|snowflake[:connection]', { field: flags.line !== undefined ? 'line' : 'shift' });
       if ((format === 'yolo' || format === 'deeppcb') && !flags.out)
         throw new InvalidArgumentError('INVALID_OPTION', `--format ${format} writes one file per image: give the folder with --out`, { field: 'out' });
 
@@ -118,6 +125,9 @@ export function registerDetect(program: Command): void {
       if (info.requestedDevice === 'auto' && info.provider === 'cpu') log(`auto: running on the CPU (${node.cudaMissingReason() ?? 'the CUDA provider failed to start'})`);
 
       const results: import('@defectkit/postprocess').ImageDetections[] = [];
+      // Per-image detector time (ms), logged as INFERENCE_MS; the run's start is every logged board's time.
+      const imageMs = new Map<string, number>();
+      const runAt = new Date();
       const sums = { decode: 0, preprocess: 0, inference: 0, postprocess: 0 };
       let failed = 0;
       let done = 0;
@@ -138,6 +148,7 @@ export function registerDetect(program: Command): void {
             boxes += r.detections.length;
             log(`${prefix} ${r.width}x${r.height} ${tally(r.detections)}, ${ms(t.decode + t.preprocess + t.inference + t.postprocess)} (decode ${ms(t.decode)}, preprocess ${ms(t.preprocess)}, inference ${ms(t.inference)}, postprocess ${ms(t.postprocess)})`);
             const item = { image: outcome.image, width: r.width, height: r.height, detections: r.detections };
+            imageMs.set(outcome.image, t.decode + t.preprocess + t.inference + t.postprocess);
             results.push(item);
             await outputs.writeImage(item, outcome.input);
           }
@@ -157,9 +168,14 @@ export function registerDetect(program: Command): void {
       else log(format === 'json' || format === 'coco' ? `results: ${flags.out}` : `results: ${flags.out}/`);
       if (flags.saveAnnotated) log(`annotated images: ${flags.saveAnnotated}/`);
       if (flags.log !== undefined) {
-        const { logDetectionsTo } = await import('@defectkit/snowflake');
-        const logged = await logDetectionsTo(flags.log, results, { name: detector.spec.name, version: 'local' }, { warn: (message) => log(`warning: ${message}`) });
-        log(`logged ${logged.rows} detections to ${logged.table}`);
+        // Results are written above, before logging: a logging failure (INSPECTION_NOT_LOGGED) loses no result.
+        const { boardsFromDetections, logInspections, modelFileVersion } = await import('@defectkit/inspection');
+        const boards = boardsFromDetections(
+          results.map((r) => ({ ...r, ...(imageMs.has(r.image) ? { inferenceMs: imageMs.get(r.image)! } : {}) })),
+          { modelName: detector.spec.name, modelVersion: await modelFileVersion(node.findModelFiles(modelPath).onnx), line: flags.line ?? null, shift: flags.shift ?? null, boardIdFrom: flags.boardIdFrom, at: runAt },
+        );
+        const logged = await logInspections(flags.log, boards, { warn: (message) => log(`warning: ${message}`) });
+        log(`logged ${logged.boards} boards (${logged.defects} defect calls) to ${logged.location}`);
       }
       if (failed > 0) process.exitCode = 1;
     });

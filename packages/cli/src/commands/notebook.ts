@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { helpFooter } from '../help-examples.js';
 
 interface EmitFlags {
   recipe: string;
@@ -25,10 +26,31 @@ function intFlag(value: string | undefined): number | undefined {
 
 /** Registers `defectkit notebook`: emits training projects (Snowflake Notebook + local script + SQL). */
 export function registerNotebook(program: Command): void {
-  const notebook = program.command('notebook').description('Training notebooks for Snowflake GPU compute pools (and the same code as a local script)');
+  const notebook = program.command('notebook').description('Training notebooks for Snowflake GPU compute pools (and the same code as a local script)')
+    .addHelpText(
+      'after',
+      helpFooter(
+        [
+          'defectkit notebook emit --recipe pcb-detector --out train-pcb',
+          'defectkit notebook emit --recipe faster-rcnn --out frcnn --gpus 4 --epochs 30',
+        ],
+        [],
+      ),
+    );
   notebook
     .command('emit')
     .description('Write a training project: notebook.ipynb, train.py (--local mode), setup.sql, teardown.sql, snowflake.yml, environment.yml, README.md')
+    .addHelpText(
+      'after',
+      helpFooter(
+        [
+          'defectkit notebook emit --recipe pcb-detector --out train-pcb',
+          'defectkit notebook emit --recipe faster-rcnn --out frcnn --gpus 4 --epochs 30 --dataset @DEFECTKIT.TRAINING.DEFECTKIT_STAGE/datasets/pcb',
+          'defectkit notebook emit --recipe classifier --out xray --classes NORMAL,PNEUMONIA --imgsz 224',
+        ],
+        [],
+      ),
+    )
     .requiredOption('--recipe <name>', 'pcb-detector, faster-rcnn, ultralytics or classifier')
     .requiredOption('--out <dir>', 'output folder (must be absent or empty unless --overwrite)')
     .option('--name <name>', 'model name (lower-case, dashes), e.g. pcb-defects')

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { ENV, helpFooter } from '../help-examples.js';
 import type { Registry } from '@defectkit/registry';
 
 interface CommonFlags {
@@ -35,9 +36,31 @@ function print(flags: CommonFlags, json: unknown, text: string): void {
 
 /** Registers `defectkit registry`. */
 export function registerRegistry(program: Command): void {
-  const registry = program.command('registry').description('Log, list, export and run models in the local registry or the Snowflake Model Registry.');
+  const registry = program.command('registry').description('Log, list, export and run models in the local registry or the Snowflake Model Registry.')
+    .addHelpText(
+      'after',
+      helpFooter(
+        [
+          'defectkit registry log models/pcb-defects --name PCB_DEFECTS',
+          'defectkit registry list --json',
+          'defectkit registry predict PCB_DEFECTS board.jpg --registry snowflake:local',
+        ],
+        [ENV.home, ENV.snowflakeHome, ENV.snowflakeConnection, ENV.snowflakeKeys],
+      ),
+    );
 
   withCommon(registry.command('log').description('Log a model folder (model.onnx + model.json) as a new version.'))
+    .addHelpText(
+      'after',
+      helpFooter(
+        [
+          'defectkit registry log models/pcb-defects --name PCB_DEFECTS',
+          "defectkit registry log models/pcb-defects-frcnn --name PCB_FRCNN --comment 'tiny backbone'",
+          'defectkit registry log models/pcb-defects --name PCB_DEFECTS --registry snowflake:local',
+        ],
+        [ENV.home, ENV.snowflakeHome, ENV.snowflakeConnection, ENV.snowflakeKeys],
+      ),
+    )
     .argument('<model-dir>', 'the model folder')
     .requiredOption('--name <NAME>', 'the model name (letters, digits, _ and $; stored upper case)')
     .option('--version <V>', 'the version name (default V<n+1>)')
@@ -49,7 +72,18 @@ export function registerRegistry(program: Command): void {
       });
     });
 
-  withCommon(registry.command('list').description('List the models with their versions and default.')).action(async (flags: CommonFlags) => {
+  withCommon(registry.command('list').description('List the models with their versions and default.'))
+    .addHelpText(
+      'after',
+      helpFooter(
+        [
+          'defectkit registry list',
+          'defectkit registry list --registry snowflake:local --json',
+        ],
+        [ENV.home, ENV.snowflakeHome, ENV.snowflakeConnection, ENV.snowflakeKeys],
+      ),
+    )
+    .action(async (flags: CommonFlags) => {
     await using(flags, async (reg) => {
       const models = await reg.models();
       print(flags, models, models.length === 0 ? 'no models' : models.map((m) => `${m.name}  versions: ${m.versions.join(', ')}  default: ${m.default ?? '-'}`).join('\n'));
@@ -57,6 +91,16 @@ export function registerRegistry(program: Command): void {
   });
 
   withCommon(registry.command('versions').description("List a model's versions."))
+    .addHelpText(
+      'after',
+      helpFooter(
+        [
+          'defectkit registry versions PCB_DEFECTS',
+          'defectkit registry versions PCB_DEFECTS --registry snowflake:local --json',
+        ],
+        [ENV.home, ENV.snowflakeHome, ENV.snowflakeConnection, ENV.snowflakeKeys],
+      ),
+    )
     .argument('<NAME>', 'the model name')
     .action(async (name: string, flags: CommonFlags) => {
       await using(flags, async (reg) => {
@@ -67,6 +111,16 @@ export function registerRegistry(program: Command): void {
     });
 
   withCommon(registry.command('show').description('Show a version (default: the default version): metrics, classes, comment, aliases.'))
+    .addHelpText(
+      'after',
+      helpFooter(
+        [
+          'defectkit registry show PCB_DEFECTS',
+          'defectkit registry show PCB_DEFECTS --version V1 --json',
+        ],
+        [ENV.home, ENV.snowflakeHome, ENV.snowflakeConnection, ENV.snowflakeKeys],
+      ),
+    )
     .argument('<NAME>', 'the model name')
     .option('--version <V>', 'a version name or alias')
     .action(async (name: string, flags: CommonFlags & { version?: string }) => {
@@ -78,6 +132,16 @@ export function registerRegistry(program: Command): void {
     });
 
   withCommon(registry.command('export').description("Download a version's files (model.onnx, model.json) into a new or empty folder."))
+    .addHelpText(
+      'after',
+      helpFooter(
+        [
+          'defectkit registry export PCB_DEFECTS --out exported-model',
+          'defectkit registry export PCB_DEFECTS --version V1 --registry snowflake:local --out v1',
+        ],
+        [ENV.home, ENV.snowflakeHome, ENV.snowflakeConnection, ENV.snowflakeKeys],
+      ),
+    )
     .argument('<NAME>', 'the model name')
     .option('--version <V>', 'a version name or alias (default: the default version)')
     .requiredOption('--out <dir>', 'the target folder')
@@ -90,6 +154,16 @@ export function registerRegistry(program: Command): void {
     });
 
   withCommon(registry.command('delete').description('Delete a version, or the whole model when no version is given.'))
+    .addHelpText(
+      'after',
+      helpFooter(
+        [
+          'defectkit registry delete PCB_DEFECTS --version V1',
+          'defectkit registry delete PCB_DEFECTS',
+        ],
+        [ENV.home, ENV.snowflakeHome, ENV.snowflakeConnection, ENV.snowflakeKeys],
+      ),
+    )
     .argument('<NAME>', 'the model name')
     .option('--version <V>', 'the version to delete')
     .action(async (name: string, flags: CommonFlags & { version?: string }) => {
@@ -100,6 +174,16 @@ export function registerRegistry(program: Command): void {
     });
 
   withCommon(registry.command('set-default').description("Set a model's default version."))
+    .addHelpText(
+      'after',
+      helpFooter(
+        [
+          'defectkit registry set-default PCB_DEFECTS V2',
+          'defectkit registry set-default PCB_DEFECTS V1 --registry snowflake:local',
+        ],
+        [ENV.home, ENV.snowflakeHome, ENV.snowflakeConnection, ENV.snowflakeKeys],
+      ),
+    )
     .argument('<NAME>', 'the model name')
     .argument('<V>', 'the version name or alias')
     .action(async (name: string, version: string, flags: CommonFlags) => {
@@ -112,6 +196,16 @@ export function registerRegistry(program: Command): void {
     });
 
   withCommon(registry.command('predict').description('Run a registered version on images: remotely through MODEL(...)!PREDICT for a Snowflake registry, locally otherwise.'))
+    .addHelpText(
+      'after',
+      helpFooter(
+        [
+          'defectkit registry predict PCB_DEFECTS board.jpg',
+          'defectkit registry predict PCB_DEFECTS a.jpg b.jpg --version V1 --registry snowflake:local',
+        ],
+        [ENV.home, ENV.snowflakeHome, ENV.snowflakeConnection, ENV.snowflakeKeys],
+      ),
+    )
     .argument('<NAME>', 'the model name')
     .argument('<images...>', 'image files')
     .option('--version <V>', 'a version name or alias (default: the default version)')

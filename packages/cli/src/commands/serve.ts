@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { ENV, helpFooter } from '../help-examples.js';
 
 interface ServeFlags {
   port: string;
@@ -10,8 +11,18 @@ export function registerServe(program: Command): void {
   program
     .command('serve')
     .description('Start the local web app on 127.0.0.1: the Vision Lab (inference runs in the page with onnxruntime-web; no image leaves the machine).')
+    .addHelpText(
+      'after',
+      helpFooter(
+        [
+          'defectkit serve',
+          'defectkit serve --port 0 --model models/pcb-defects-frcnn',
+        ],
+        [ENV.model],
+      ),
+    )
     .option('--port <n>', 'TCP port on 127.0.0.1 (0 picks a free one)', '8686')
-    .option('-m, --model [path]', 'model folder (model.onnx + model.json) or .onnx file the page runs; without a value: the shipped models/pcb-defects')
+    .option('-m, --model [path]', 'model folder (model.onnx + model.json) or .onnx file the page runs (default: $DEFECTKIT_MODEL, else the shipped PCB model)')
     .action(async (flags: ServeFlags) => {
       const { InvalidArgumentError } = await import('@defectkit/core');
       const port = Number(flags.port);

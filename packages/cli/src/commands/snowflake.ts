@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { ENV, helpFooter } from '../help-examples.js';
 
 interface ConnectionFlags {
   connection?: string;
@@ -22,27 +23,48 @@ function bar(done: number, total: number, skipped: number): string {
 
 /** Registers `defectkit snowflake`. */
 export function registerSnowflake(program: Command): void {
-  const snowflake = program.command('snowflake').description('Snowflake data: the defect-log tables and dataset upload (connections from ~/.snowflake/connections.toml).');
+  const snowflake = program.command('snowflake').description('Snowflake data: the defect-log tables and dataset upload (connections from ~/.snowflake/connections.toml).')
+    .addHelpText(
+      'after',
+      helpFooter(
+        [
+          'defectkit snowflake setup --connection local',
+          'defectkit snowflake upload-dataset data/pcb-yolo --format yolo --stage @DEFECTKIT.PUBLIC.DATASETS/pcb --table PCB_LABELS --connection local',
+        ],
+        [ENV.snowflakeHome, ENV.snowflakeConnection, ENV.snowflakeKeys],
+      ),
+    );
 
   snowflake
     .command('setup')
-    .description('Create the DEFECT_LOGS and PCB_METADATA tables (and the schema) when missing.')
+    .description('Create the inspection log in Snowflake when missing: the schema, BOARD_INSPECTIONS, DEFECT_LOGS, PCB_METADATA and the views (yield, defect rate, Pareto, line x shift, false-call rate).')
+    .addHelpText(
+      'after',
+      helpFooter(
+        [
+          'defectkit snowflake setup --connection local',
+          'defectkit snowflake setup --database DEFECTKIT --schema LOGS --json',
+        ],
+        [ENV.snowflakeHome, ENV.snowflakeConnection, ENV.snowflakeKeys],
+      ),
+    )
     .option('--connection <name>', 'a connection from connections.toml (default: the default connection)')
     .option('--database <DB>', 'the database (default: the connection database)')
     .option('--schema <SCHEMA>', 'the schema (default: the connection schema)')
     .option('--json', 'print JSON')
     .action(async (flags: ConnectionFlags & { database?: string; schema?: string }) => {
-      const { SnowflakeError, setupDefectLogTables } = await import('@defectkit/snowflake');
+      const { LOG_TABLES, VIEW_NAMES, openSnowflakeInspectionStore } = await import('@defectkit/inspection');
       const session = await connect(flags);
       try {
-        const database = flags.database ?? session.settings.values.database;
-        const schema = flags.schema ?? session.settings.values.schema;
-        if (database === undefined || schema === undefined) {
-          throw new SnowflakeError('SNOWFLAKE_CONFIG', 'setup needs a database and a schema: pass --database/--schema or set them in the connection', { key: database === undefined ? 'database' : 'schema' });
-        }
-        await setupDefectLogTables(session, { database, schema });
-        const tables = [`${database}.${schema}.DEFECT_LOGS`, `${database}.${schema}.PCB_METADATA`].map((t) => t.toUpperCase());
-        process.stdout.write(flags.json ? `${JSON.stringify({ tables }, null, 2)}\n` : `ready: ${tables.join(', ')}\n`);
+        const store = await openSnowflakeInspectionStore({
+          session,
+          setup: true,
+          ...(flags.database === undefined ? {} : { database: flags.database }),
+          ...(flags.schema === undefined ? {} : { schema: flags.schema }),
+        });
+        const tables = LOG_TABLES.map((t) => `${store.location}.${t.name}`);
+        const views = VIEW_NAMES.map((v) => `${store.location}.${v}`);
+        process.stdout.write(flags.json ? `${JSON.stringify({ tables, views }, null, 2)}\n` : `ready: ${tables.join(', ')}\nviews: ${views.join(', ')}\n`);
       } finally {
         await session.close();
       }
@@ -51,6 +73,16 @@ export function registerSnowflake(program: Command): void {
   snowflake
     .command('upload-dataset')
     .description('Upload a dataset: images to a stage (resumable: files with the same size and MD5 are skipped), one label row per box into a table.')
+    .addHelpText(
+      'after',
+      helpFooter(
+        [
+          'defectkit snowflake upload-dataset data/pcb-yolo --format yolo --stage @DEFECTKIT.PUBLIC.DATASETS/pcb --table PCB_LABELS --connection local',
+          'defectkit snowflake upload-dataset ../shared/data/deeppcb --format deeppcb --stage @DB.SCHEMA.STAGE/deeppcb --table DB.SCHEMA.LABELS',
+        ],
+        [ENV.snowflakeHome, ENV.snowflakeConnection, ENV.snowflakeKeys],
+      ),
+    )
     .argument('<dir>', 'the dataset folder')
     .requiredOption('--format <format>', 'deeppcb, yolo, voc or coco')
     .requiredOption('--stage <@DB.SCHEMA.STAGE[/path]>', 'where the images go (the stage is created when missing)')
