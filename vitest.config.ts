@@ -19,7 +19,8 @@ export default defineConfig({
     include: ['packages/*/src/**/*.test.ts', 'test/**/*.test.ts'],
     // Tests that need Debian's Python stack run in `npm run test:python` (vitest.python.config.ts), so `npm test`
     // passes on a machine with Node and npm only.
-    exclude: ['**/node_modules/**', '**/*.python.test.ts'],
+    // Browser tests (headless Chromium) run in `npm run test:browser` (vitest.browser.config.ts).
+    exclude: ['**/node_modules/**', '**/*.python.test.ts', '**/*.browser.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',

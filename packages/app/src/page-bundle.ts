@@ -9,15 +9,19 @@ const here = dirname(fileURLToPath(import.meta.url));
  * In the repository, `@defectkit/<name>` resolves to the package's TypeScript sources (as vitest does), so the
  * page never runs a stale build; an installed app has no sources and resolves the packages' `dist` as usual.
  */
-function workspaceSources(): Plugin {
+function workspaceSources(replace: Readonly<Record<string, string>>): Plugin {
   return {
     name: 'defectkit-workspace-sources',
     setup(context) {
-      context.onResolve({ filter: /^@defectkit\/[a-z-]+$/ }, (args) => {
-        const name = args.path.slice('@defectkit/'.length);
-        const source = resolve(here, '..', '..', name, 'src', 'index.ts');
+      context.onResolve({ filter: /^@defectkit\/[a-z-]+(\/[a-z-]+)?$/ }, (args) => {
+        const [name, subpath] = args.path.slice('@defectkit/'.length).split('/');
+        const source = resolve(here, '..', '..', name!, 'src', ...(subpath ? [subpath] : []), 'index.ts');
         return existsSync(source) ? { path: source } : undefined;
       });
+      for (const [specifier, path] of Object.entries(replace)) {
+        const pattern = new RegExp(`^${specifier.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}$`);
+        context.onResolve({ filter: pattern }, () => ({ path }));
+      }
     },
   };
 }
@@ -35,8 +39,16 @@ export function pageEntry(name: string): string {
  * (the server's `/ort/`).
  */
 export async function bundlePage(name: string): Promise<string> {
+  return bundleForBrowser(pageEntry(name));
+}
+
+/**
+ * Bundles any browser entry the way {@link bundlePage} does; `replace` maps import specifiers to files (the
+ * browser tests put a small in-page runner where the conformance suites import `vitest`).
+ */
+export async function bundleForBrowser(entry: string, replace: Readonly<Record<string, string>> = {}): Promise<string> {
   const result = await build({
-    entryPoints: [pageEntry(name)],
+    entryPoints: [entry],
     bundle: true,
     write: false,
     format: 'esm',
@@ -45,7 +57,7 @@ export async function bundlePage(name: string): Promise<string> {
     minify: true,
     sourcemap: false,
     conditions: ['onnxruntime-web-use-extern-wasm'],
-    plugins: [workspaceSources()],
+    plugins: [workspaceSources(replace)],
     logLevel: 'silent',
     legalComments: 'none',
   });

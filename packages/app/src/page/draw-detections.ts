@@ -17,7 +17,8 @@ export function drawDetections(canvas: HTMLCanvasElement, image: ImageBitmap, de
   canvas.height = image.height;
   const context = canvas.getContext('2d')!;
   context.drawImage(image, 0, 0);
-  const line = Math.max(2, Math.round(Math.max(image.width, image.height) / 320));
+  // An even line width on whole-pixel edges draws crisp boxes (no anti-aliased blend of colour and board).
+  const line = 2 * Math.max(1, Math.round(Math.max(image.width, image.height) / 640));
   const font = Math.max(12, line * 6);
   context.lineWidth = line;
   context.font = `${font}px system-ui, sans-serif`;
@@ -25,13 +26,15 @@ export function drawDetections(canvas: HTMLCanvasElement, image: ImageBitmap, de
   for (const d of detections) {
     const colour = classColour(d.classId);
     context.strokeStyle = colour;
-    context.strokeRect(d.x1, d.y1, d.x2 - d.x1, d.y2 - d.y1);
+    const [x1, y1, x2, y2] = [Math.round(d.x1), Math.round(d.y1), Math.round(d.x2), Math.round(d.y2)];
+    context.strokeRect(x1, y1, x2 - x1, y2 - y1);
     const tag = `${d.label} ${d.score.toFixed(2)}`;
     const width = context.measureText(tag).width + line * 2;
-    const top = d.y1 - font - line >= 0 ? d.y1 - font - line : d.y2;
+    // The tag sits above the box (below it at the top edge), so it never covers the box's own edges.
+    const top = y1 - line / 2 - font - line >= 0 ? y1 - line / 2 - font - line : y2 + line / 2;
     context.fillStyle = colour;
-    context.fillRect(d.x1 - line / 2, top, width, font + line);
+    context.fillRect(x1 - line / 2, top, width, font + line);
     context.fillStyle = '#000000';
-    context.fillText(tag, d.x1 + line / 2, top + line / 2);
+    context.fillText(tag, x1 + line / 2, top + line / 2);
   }
 }
