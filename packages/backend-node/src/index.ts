@@ -3,6 +3,7 @@ export { CUDA_INSTALL_HINT, cudaMissingReason, onnxruntimeBinDir } from './execu
 export { DEFAULT_MAX_PIXELS, SharpPreprocessor, decodeImage, describeImage, fillChw, type DecodedImage, type ImageInput, type SharpPreprocessorOptions } from './sharp-preprocessor.js';
 export { DEFAULT_MODEL, defaultModelDir, findModelFiles, loadDetector, type LoadDetectorOptions, type ModelFiles, type NodeDetector } from './load-detector.js';
 export { IMAGE_EXTENSIONS, expandImageInputs, parseImageList, readImageList } from './image-files.js';
+export { isTemplateImage, pairReferences, referencePathOf, type ReferenceSource } from './reference-pairs.js';
 export { DetectionOutputs, RESULT_FORMATS, type DetectionOutputOptions, type ResultFormat } from './writers/detection-outputs.js';
 export { disableOnnxRuntimeTelemetry } from './onnxruntime-telemetry.js';
 export { detectionsSvg, writeAnnotatedImage } from './writers/annotate.js';

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { pcbDefectsModelDir } from '@defectkit/model-pcb-defects';
 import { parseUltralyticsMetadata, type UltralyticsMetadata } from '@defectkit/postprocess';
-import { LocalDetector, parseModelCardText, resolveModelSpec, type DetectOptions, type DeviceRequest, type ModelCard, type ModelSpecOverrides } from '@defectkit/detector';
+import { LocalDetector, parseModelCardText, resolveModelSpec, type DeviceRequest, type LocalDetectorOptions, type ModelCard, type ModelSpecOverrides } from '@defectkit/detector';
 import { ModelLoadError } from './errors.js';
 import { OnnxNodeBackend } from './onnx-node-backend.js';
 import { SharpPreprocessor, type ImageInput } from './sharp-preprocessor.js';
@@ -12,7 +12,7 @@ import { SharpPreprocessor, type ImageInput } from './sharp-preprocessor.js';
 export type NodeDetector = LocalDetector<ImageInput>;
 
 /** Options of {@link loadDetector}. */
-export interface LoadDetectorOptions extends DetectOptions {
+export interface LoadDetectorOptions extends LocalDetectorOptions {
   device?: DeviceRequest;
   threads?: number;
   /** Pixel limit per image (see `SharpPreprocessor`). */
@@ -85,12 +85,15 @@ export async function loadDetector(model: string = defaultModelDir(), options: L
       // The card is authoritative; unreadable Ultralytics metadata is then irrelevant.
     }
     const spec = resolveModelSpec({ info, card, metadata, overrides: options.spec });
-    const detectOptions: DetectOptions = {};
+    const detectOptions: LocalDetectorOptions = {};
     if (options.conf !== undefined) detectOptions.conf = options.conf;
     if (options.iou !== undefined) detectOptions.iou = options.iou;
     if (options.maxDet !== undefined) detectOptions.maxDet = options.maxDet;
     if (options.classFilter) detectOptions.classFilter = options.classFilter;
     if (options.agnostic !== undefined) detectOptions.agnostic = options.agnostic;
+    if (options.verdict !== undefined) detectOptions.verdict = options.verdict;
+    if (options.align !== undefined) detectOptions.align = options.align;
+    if (options.maxShift !== undefined) detectOptions.maxShift = options.maxShift;
     return new LocalDetector(backend, new SharpPreprocessor(options.maxPixels ? { maxPixels: options.maxPixels } : {}), spec, detectOptions);
   } catch (error) {
     await backend.dispose();

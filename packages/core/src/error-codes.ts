@@ -90,6 +90,9 @@ export const ERROR_CODES = {
   MODEL_OUTPUT_SHAPE: 'the model outputs do not have the shape its spec says',
   MODEL_SPEC_MISSING: 'no source (card, metadata, options) says how to run the model',
   ONNXRUNTIME_NOT_INSTALLED: "onnxruntime-node or its native binding for this platform is missing (says how to install it)",
+  REFERENCE_MISSING: 'a model that compares each image with a golden reference got an image without one, or the reference file is missing (names the image)',
+  REFERENCE_SIZE: 'an image and its golden reference differ in size (names both)',
+  REFERENCE_UNSUPPORTED: 'a golden reference was given to a detector whose model takes the image alone (names the image)',
   WEBGPU_UNAVAILABLE: 'the WebGPU device was asked for but cannot run here (names why: no navigator.gpu, no adapter, or not a browser)',
 
   // Notebooks (@defectkit/notebooks)

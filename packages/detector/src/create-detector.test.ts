@@ -1,11 +1,10 @@
 import { DefectKitError } from '@defectkit/core';
 import { describe, expect, it } from 'vitest';
-import { createDetector, type CoreOutcome, type DetectorCore } from './create-detector.js';
-import type { DetectionResult } from './detection-result.js';
+import { createDetector, type CoreOutcome, type CoreResult, type DetectorCore } from './create-detector.js';
 import { describeDetectorConformance } from './testing/detector-conformance.js';
 
 /** Images are numbers: n > 0 gives one box scored n / 10, class n % 2; n < 0 fails to decode; 0 has no box. */
-function result(n: number): DetectionResult {
+function result(n: number): CoreResult {
   const detections = n > 0 ? [{ x1: 1, y1: 2, x2: 3 + n, y2: 4, score: n / 10, classId: n % 2, label: n % 2 ? 'b' : 'a' }] : [];
   return { detections, width: 20, height: 10, timings: { decode: 0, preprocess: 0, inference: 0, postprocess: 0 } };
 }
@@ -69,6 +68,47 @@ describe('createDetector', () => {
     await Promise.all([detector.dispose(), detector.dispose()]);
     expect(core.disposed).toBe(1);
     await expect(detector.detect(1)).rejects.toMatchObject({ code: 'DETECTOR_DISPOSED' });
+  });
+
+  it('a reference core gets each image with its reference; an image without one fails with REFERENCE_MISSING naming it', async () => {
+    const seen: { images: number[]; references: number[] | undefined }[] = [];
+    const base = fakeCore({ references: 'required' });
+    const core = { ...base, runBatch: async (images: readonly number[], o: object, references?: readonly number[]) => (seen.push({ images: [...images], references: references && [...references] }), base.runBatch(images, o)) };
+    const detector = createDetector(core);
+    const outcomes = await detector.detectBatch([{ image: 1, reference: 11 }, 2, { image: 3, reference: 13 }]);
+    expect(seen).toEqual([{ images: [1, 3], references: [11, 13] }]);
+    expect(outcomes.map((o) => [o.index, o.input, o.reference, o.ok])).toEqual([
+      [0, 1, 11, true],
+      [1, 2, undefined, false],
+      [2, 3, 13, true],
+    ]);
+    const missing = outcomes[1]!;
+    expect(!missing.ok && [missing.error.code, missing.error.details.file]).toEqual(['REFERENCE_MISSING', 'image-2']);
+    await expect(detector.detect(2)).rejects.toMatchObject({ code: 'REFERENCE_MISSING', message: /image-2/ });
+  });
+
+  it('a single-image core refuses a pair with REFERENCE_UNSUPPORTED naming the image and the reference', async () => {
+    const detector = createDetector(fakeCore());
+    await expect(detector.detect({ image: 4, reference: 14 })).rejects.toMatchObject({ code: 'REFERENCE_UNSUPPORTED', details: { file: 'image-4', reference: 'image-14' } });
+    const outcomes = [];
+    for await (const o of detector.detectAll([{ image: 4, reference: 14 }, 5])) outcomes.push(o.ok);
+    expect(outcomes).toEqual([false, true]);
+  });
+
+  it('verdict: fail when a detection reaches its class threshold (core rule, then per-call overrides); any detection without a rule', async () => {
+    // Image n has one detection scored n / 10 of class "b" (n odd) or "a" (n even).
+    const plain = createDetector(fakeCore());
+    expect((await plain.detect(0)).verdict).toBe('pass');
+    expect((await plain.detect(1)).verdict).toBe('fail');
+    const ruled = createDetector(fakeCore({ verdict: { conf: 0.5, classConf: { b: 0.3 } } }));
+    expect((await ruled.detect(4)).verdict).toBe('pass'); // a at 0.4 < 0.5
+    expect((await ruled.detect(6)).verdict).toBe('fail'); // a at 0.6 >= 0.5
+    expect((await ruled.detect(3)).verdict).toBe('fail'); // b at 0.3 >= 0.3 (at the threshold fails)
+    expect((await ruled.detect(1)).verdict).toBe('pass'); // b at 0.1
+    expect((await ruled.detect(4, { verdict: { conf: 0.4 } })).verdict).toBe('fail');
+    expect((await ruled.detect(3, { verdict: { classConf: { b: 0.35 } } })).verdict).toBe('pass');
+    const batch = await ruled.detectBatch([4, 6], { verdict: { conf: 0.9 } });
+    expect(batch.map((o) => o.ok && o.result.verdict)).toEqual(['pass', 'pass']);
   });
 });
 

@@ -1,10 +1,18 @@
 import { DefectKitError } from '@defectkit/core';
+import { boardVerdict, mergeVerdictRule, type VerdictRule } from '@defectkit/postprocess';
 import type { DetectionOutcome, DetectionResult } from './detection-result.js';
-import type { DetectAllOptions, DetectOptions, Detector } from './detector-contract.js';
+import { isImagePair, type DetectAllOptions, type DetectOptions, type Detector, type DetectorInput } from './detector-contract.js';
+import { ImageReferenceError } from './errors.js';
 import { ProgressEmitter } from './progress.js';
 
+/** A core's result for one image; {@link createDetector} adds the verdict when the core leaves it out. */
+export type CoreResult = Omit<DetectionResult, 'verdict'> & { verdict?: DetectionResult['verdict'] };
+
 /** What one image of a core batch came to: a result, or whatever that image threw. */
-export type CoreOutcome = { ok: true; result: DetectionResult } | { ok: false; error: unknown };
+export type CoreOutcome = { ok: true; result: CoreResult } | { ok: false; error: unknown };
+
+/** Without a rule from the core, any detection fails its board. */
+const ANY_DETECTION_FAILS: VerdictRule = { conf: 0, classConf: {} };
 
 /**
  * The small part a detector implementation supplies; {@link createDetector} builds the full
@@ -16,9 +24,17 @@ export interface DetectorCore<TImage> {
   describe(image: TImage): string;
   /**
    * Runs one batch (at most {@link maxBatch} images) and returns one outcome per image, in order. A bad
-   * image must become its own `ok: false` outcome; a rejection fails every image of the batch.
+   * image must become its own `ok: false` outcome; a rejection fails every image of the batch. With
+   * `references: 'required'`, `references[i]` is the golden reference of `images[i]`.
    */
-  runBatch(images: readonly TImage[], options: DetectOptions): Promise<CoreOutcome[]>;
+  runBatch(images: readonly TImage[], options: DetectOptions, references?: readonly TImage[]): Promise<CoreOutcome[]>;
+  /**
+   * `required`: every image comes with a golden reference (an image without one fails with `REFERENCE_MISSING`);
+   * default `unsupported`: an image given with a reference fails with `REFERENCE_UNSUPPORTED`.
+   */
+  readonly references?: 'required' | 'unsupported';
+  /** The verdict rule (the model card's); per-call `verdict` options are merged over it. Default: any detection fails. */
+  readonly verdict?: VerdictRule;
   /** The most images one `runBatch` call takes (default unlimited). */
   readonly maxBatch?: number;
   /** Images per `runBatch` call in `detectAll` when the caller gives no `batchSize` (default 1). */
@@ -58,19 +74,52 @@ export function createDetector<TImage>(core: DetectorCore<TImage>): Detector<TIm
     if (disposed) throw new DefectKitError('DETECTOR_DISPOSED', 'the detector was disposed; create a new one', {});
   };
 
-  /** Runs `images` (one core batch) and turns each into a typed outcome with its input index. */
-  const run = async (images: readonly TImage[], firstIndex: number, options: DetectOptions): Promise<DetectionOutcome<TImage>[]> => {
+  const needsReference = core.references === 'required';
+
+  /** The pairing problem of one input, if any: a reference model without a reference, or the reverse. */
+  const referenceProblem = (image: TImage, reference: TImage | undefined, name: string): DefectKitError | undefined => {
+    if (needsReference && reference === undefined)
+      return new ImageReferenceError('REFERENCE_MISSING', `${name}: the model compares each image with a golden reference; give { image, reference }`, { file: name });
+    if (!needsReference && reference !== undefined)
+      return new ImageReferenceError('REFERENCE_UNSUPPORTED', `${name}: the model takes the image alone; a reference was given (${core.describe(reference)})`, {
+        file: name,
+        reference: core.describe(reference),
+      });
+    return undefined;
+  };
+
+  /** Runs `inputs` (one core batch) and turns each into a typed outcome with its input index and verdict. */
+  const run = async (inputs: readonly DetectorInput<TImage>[], firstIndex: number, options: DetectOptions): Promise<DetectionOutcome<TImage>[]> => {
+    const rule = mergeVerdictRule(core.verdict ?? ANY_DETECTION_FAILS, options.verdict);
+    const images = inputs.map((input) => (isImagePair(input) ? input.image : input));
+    const references = inputs.map((input) => (isImagePair(input) ? input.reference : undefined));
     const names = images.map((image) => core.describe(image));
-    let raw: CoreOutcome[];
-    try {
-      raw = await core.runBatch(images, options);
-      if (raw.length !== images.length) throw new Error(`the detector returned ${raw.length} outcomes for ${images.length} images`);
-    } catch (error) {
-      raw = images.map(() => ({ ok: false, error }));
+    const raw: CoreOutcome[] = images.map((image, i) => {
+      const problem = referenceProblem(image, references[i], names[i]!);
+      return problem ? { ok: false, error: problem } : { ok: true, result: undefined as never };
+    });
+    const ready = raw.flatMap((o, i) => (o.ok ? [i] : []));
+    if (ready.length > 0) {
+      let ran: CoreOutcome[];
+      try {
+        const refs = needsReference ? ready.map((i) => references[i]!) : undefined;
+        ran = await core.runBatch(
+          ready.map((i) => images[i]!),
+          options,
+          ...(refs ? [refs] : []),
+        );
+        if (ran.length !== ready.length) throw new Error(`the detector returned ${ran.length} outcomes for ${ready.length} images`);
+      } catch (error) {
+        ran = ready.map(() => ({ ok: false, error }));
+      }
+      ready.forEach((i, k) => (raw[i] = ran[k]!));
     }
     return raw.map((o, i): DetectionOutcome<TImage> => {
-      const base = { index: firstIndex + i, input: images[i]!, image: names[i]! };
-      return o.ok ? { ...base, ok: true, result: o.result } : { ...base, ok: false, error: asTypedError(o.error, names[i]!) };
+      const reference = references[i];
+      const base = { index: firstIndex + i, input: images[i]!, ...(reference === undefined ? {} : { reference }), image: names[i]! };
+      if (!o.ok) return { ...base, ok: false, error: asTypedError(o.error, names[i]!) };
+      const verdict = o.result.verdict ?? boardVerdict(o.result.detections, rule);
+      return { ...base, ok: true, result: { ...o.result, verdict } };
     });
   };
 
@@ -109,7 +158,7 @@ export function createDetector<TImage>(core: DetectorCore<TImage>): Detector<TIm
       let count = 0;
       let failed = 0;
       let next = 0;
-      let chunk: TImage[] = [];
+      let chunk: DetectorInput<TImage>[] = [];
       // Each batch is started at once; its promise is caught here so a slow consumer never sees an unhandled rejection.
       const pending: Promise<DetectionOutcome<TImage>[]>[] = [];
       const launch = (): void => {

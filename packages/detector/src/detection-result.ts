@@ -1,4 +1,5 @@
 import type { DefectKitError, Detection } from '@defectkit/core';
+import type { Verdict } from '@defectkit/postprocess';
 
 /** Milliseconds per stage for one image (in a batch, `inference` is the batch run divided by its size). */
 export interface DetectionTimings {
@@ -16,10 +17,12 @@ export interface DetectionResult {
   detections: Detection[];
   width: number;
   height: number;
+  /** `fail` when a detection reaches its class's verdict threshold (the model card's `verdict`, overridable per call). */
+  verdict: Verdict;
   timings: DetectionTimings;
 }
 
 /** The outcome for one image of a batch or a stream: a result, or the typed error that image raised. */
 export type DetectionOutcome<TImage> =
-  | { index: number; input: TImage; image: string; ok: true; result: DetectionResult }
-  | { index: number; input: TImage; image: string; ok: false; error: DefectKitError };
+  | { index: number; input: TImage; reference?: TImage; image: string; ok: true; result: DetectionResult }
+  | { index: number; input: TImage; reference?: TImage; image: string; ok: false; error: DefectKitError };

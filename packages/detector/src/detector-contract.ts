@@ -1,3 +1,4 @@
+import type { VerdictRule } from '@defectkit/postprocess';
 import type { DetectionOutcome, DetectionResult } from './detection-result.js';
 import type { DetectorEvents, DetectorListener } from './progress.js';
 
@@ -13,6 +14,22 @@ export interface DetectionThresholds {
   classFilter?: number[];
   /** Suppress across classes. */
   agnostic?: boolean;
+  /** Overrides of the verdict rule (the card's `verdict`); class thresholds are merged over the card's. */
+  verdict?: Partial<VerdictRule>;
+}
+
+/** An image with its golden reference (a defect-free board of the same design, same size and framing). */
+export interface ImagePair<TImage> {
+  image: TImage;
+  reference: TImage;
+}
+
+/** What a detector takes: an image, or an image with its reference (for a model whose card has `input.reference`). */
+export type DetectorInput<TImage> = TImage | ImagePair<TImage>;
+
+/** True for `{ image, reference }` (encoded bytes and other typed arrays never are). */
+export function isImagePair<TImage>(input: DetectorInput<TImage>): input is ImagePair<TImage> {
+  return typeof input === 'object' && input !== null && !ArrayBuffer.isView(input) && 'image' in input && 'reference' in input;
 }
 
 /** Per-call thresholds; anything left out comes from the detector's defaults (the model spec). */
@@ -46,12 +63,15 @@ export interface DetectAllOptions {
  * await detector.dispose();
  */
 export interface Detector<TImage> {
-  /** Detects defects in one image; a bad image throws a typed error naming it. */
-  detect(image: TImage, options?: DetectOptions): Promise<DetectionResult>;
-  /** Detects in several images; a failing image becomes an `ok: false` outcome in its place. */
-  detectBatch(images: readonly TImage[], options?: DetectOptions): Promise<DetectionOutcome<TImage>[]>;
+  /** Detects defects in one image (or `{ image, reference }`); a bad image throws a typed error naming it. */
+  detect(image: DetectorInput<TImage>, options?: DetectOptions): Promise<DetectionResult>;
+  /** Detects in several images or pairs; a failing image becomes an `ok: false` outcome in its place. */
+  detectBatch(images: readonly DetectorInput<TImage>[], options?: DetectOptions): Promise<DetectionOutcome<TImage>[]>;
   /** Streams outcomes in input order, keeping `concurrency` batches in flight. */
-  detectAll(images: Iterable<TImage> | AsyncIterable<TImage>, options?: DetectAllOptions & DetectOptions): AsyncGenerator<DetectionOutcome<TImage>>;
+  detectAll(
+    images: Iterable<DetectorInput<TImage>> | AsyncIterable<DetectorInput<TImage>>,
+    options?: DetectAllOptions & DetectOptions,
+  ): AsyncGenerator<DetectionOutcome<TImage>>;
   /** Subscribes to progress events (`start`, `image`, `done`); returns the unsubscribe function. */
   on<K extends keyof DetectorEvents>(type: K, listener: DetectorListener<K>): () => void;
   /** Releases what the detector holds; calling it again is harmless. */

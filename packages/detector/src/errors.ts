@@ -11,5 +11,12 @@ export class ModelCardError extends DefectKitError<'MODEL_CARD_INVALID'> {}
  */
 export class ModelSpecError extends DefectKitError<'MODEL_SPEC_MISSING' | 'MODEL_OUTPUT_SHAPE' | 'MODEL_CLASS_COUNT' | 'MODEL_INPUT_SHAPE' | 'MODEL_LAYOUT_UNSUPPORTED'> {}
 
+/**
+ * An image and its golden reference do not go together: a reference model got no reference (`REFERENCE_MISSING`),
+ * a single-image model got one (`REFERENCE_UNSUPPORTED`), or the two differ in size (`REFERENCE_SIZE`).
+ * Details name the image (`file`) and the reference.
+ */
+export class ImageReferenceError extends DefectKitError<'REFERENCE_MISSING' | 'REFERENCE_UNSUPPORTED' | 'REFERENCE_SIZE'> {}
+
 /** A backend failed or was used wrongly: run before load or after dispose, a failed run, a batch of mixed input sizes. */
 export class BackendError extends DefectKitError<'BACKEND_NOT_LOADED' | 'BACKEND_RUN' | 'BACKEND_BATCH_SHAPE'> {}

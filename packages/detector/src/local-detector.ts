@@ -1,11 +1,12 @@
-import { decodeDetections, type BoxPlacement } from '@defectkit/postprocess';
+import { decodeDetections, mergeVerdictRule, type BoxPlacement } from '@defectkit/postprocess';
 import type { Backend } from './backend.js';
-import { createDetector, type CoreOutcome, type DetectorCore } from './create-detector.js';
+import { createDetector, type CoreOutcome, type CoreResult, type DetectorCore } from './create-detector.js';
 import type { DetectionResult } from './detection-result.js';
-import type { DetectAllOptions, DetectionThresholds, DetectOptions, Detector } from './detector-contract.js';
-import { BackendError, ModelSpecError } from './errors.js';
+import type { DetectAllOptions, DetectionThresholds, DetectOptions, Detector, DetectorInput } from './detector-contract.js';
+import { BackendError, ImageReferenceError, ModelSpecError } from './errors.js';
 import type { ImagePreprocessor, PreparedImage } from './image-preprocessor.js';
 import { checkOutputDims, type ModelSpec } from './model-spec.js';
+import { estimateShift, shiftReference, type ImageShift } from './phase-correlation.js';
 import type { DetectorEvents, DetectorListener } from './progress.js';
 import type { Tensor } from './tensor.js';
 
@@ -14,6 +15,32 @@ const now = (): number => performance.now();
 /** Where the decoder maps an image's boxes back to: its letterbox placement, or its own pixels (clipped). */
 function placementOf(p: PreparedImage): BoxPlacement {
   return { originalWidth: p.width, originalHeight: p.height, gain: p.placement?.gain ?? 1, padLeft: p.placement?.padLeft ?? 0, padTop: p.placement?.padTop ?? 0 };
+}
+
+/** Options of a {@link LocalDetector}: default thresholds, and how a reference is lined up with its image. */
+export interface LocalDetectorOptions extends DetectOptions {
+  /**
+   * `shift`: before comparing, move each reference by the integer shift phase correlation finds between it and
+   * its image (at most `maxShift` pixels, default 16); `none` (default): use the reference as given.
+   */
+  align?: 'none' | 'shift';
+  maxShift?: number;
+}
+
+/** The image tensor with the reference's planes after it (same size), optionally lined up first. */
+function stackReference(image: PreparedImage, reference: PreparedImage, align: 'none' | 'shift', maxShift: number): { prepared: PreparedImage; shift: ImageShift | null } {
+  const [c, h, w] = image.dims;
+  let ref = reference.data;
+  let shift: ImageShift | null = null;
+  if (align === 'shift') {
+    shift = estimateShift(image.data.subarray(0, h * w), reference.data.subarray(0, h * w), w, h, { maxShift });
+    if (shift.dx !== 0 || shift.dy !== 0) ref = shiftReference(reference.data, image.data, c, w, h, shift);
+  }
+  const data = new Float32Array(2 * c * h * w);
+  data.set(image.data, 0);
+  data.set(ref, c * h * w);
+  const timings = { decode: image.timings.decode + reference.timings.decode, preprocess: image.timings.preprocess + reference.timings.preprocess };
+  return { prepared: { ...image, data, dims: [2 * c, h, w], timings }, shift };
 }
 
 /**
@@ -30,13 +57,15 @@ function placementOf(p: PreparedImage): BoxPlacement {
 export class LocalDetector<TImage> implements Detector<TImage> {
   private readonly defaults: DetectionThresholds;
   private readonly detector: Detector<TImage>;
+  private readonly align: 'none' | 'shift';
+  private readonly maxShift: number;
 
   constructor(
     /** The loaded backend (its `info` must be set). */
     readonly backend: Backend,
     readonly preprocessor: ImagePreprocessor<TImage>,
     readonly spec: ModelSpec,
-    options: DetectOptions = {},
+    options: LocalDetectorOptions = {},
   ) {
     if (spec.layout === 'classifier')
       throw new ModelSpecError('MODEL_LAYOUT_UNSUPPORTED', `layout "${spec.layout}" is a classifier output, not detections`, { field: 'output.layout', layout: spec.layout });
@@ -47,9 +76,13 @@ export class LocalDetector<TImage> implements Detector<TImage> {
       ...(options.classFilter ? { classFilter: options.classFilter } : {}),
       ...(options.agnostic !== undefined ? { agnostic: options.agnostic } : {}),
     };
+    this.align = options.align ?? 'none';
+    this.maxShift = options.maxShift ?? 16;
     const core: DetectorCore<TImage> = {
       describe: (image) => preprocessor.describe(image),
-      runBatch: (images, o) => this.runBatch(images, o),
+      runBatch: (images, o, references) => this.runBatch(images, o, references),
+      references: spec.input.reference ? 'required' : 'unsupported',
+      verdict: mergeVerdictRule(spec.verdict, options.verdict),
       dispose: () => backend.dispose(),
     };
     this.detector = createDetector(core);
@@ -60,18 +93,21 @@ export class LocalDetector<TImage> implements Detector<TImage> {
     return this.detector.on(type, listener);
   }
 
-  /** Detects defects in one image; a bad image throws a typed error naming it. */
-  detect(image: TImage, options?: DetectOptions): Promise<DetectionResult> {
+  /** Detects defects in one image (or `{ image, reference }`); a bad image throws a typed error naming it. */
+  detect(image: DetectorInput<TImage>, options?: DetectOptions): Promise<DetectionResult> {
     return this.detector.detect(image, options);
   }
 
   /** Detects in several images (one model run when the batch axis is dynamic); failures become `ok: false` outcomes. */
-  detectBatch(images: readonly TImage[], options?: DetectOptions): ReturnType<Detector<TImage>['detectBatch']> {
+  detectBatch(images: readonly DetectorInput<TImage>[], options?: DetectOptions): ReturnType<Detector<TImage>['detectBatch']> {
     return this.detector.detectBatch(images, options);
   }
 
   /** Streams outcomes in input order while keeping `concurrency` batches in flight. */
-  detectAll(images: Iterable<TImage> | AsyncIterable<TImage>, options?: DetectAllOptions & DetectOptions): ReturnType<Detector<TImage>['detectAll']> {
+  detectAll(
+    images: Iterable<DetectorInput<TImage>> | AsyncIterable<DetectorInput<TImage>>,
+    options?: DetectAllOptions & DetectOptions,
+  ): ReturnType<Detector<TImage>['detectAll']> {
     return this.detector.detectAll(images, options);
   }
 
@@ -80,13 +116,25 @@ export class LocalDetector<TImage> implements Detector<TImage> {
     return this.detector.dispose();
   }
 
+  /** One image as the network takes it: the image alone, or the image with its reference's planes stacked after it. */
+  private async prepare(image: TImage, reference: TImage | undefined): Promise<PreparedImage> {
+    if (reference === undefined) return this.preprocessor.prepare(image, this.spec.input);
+    const [a, b] = await Promise.all([this.preprocessor.prepare(image, this.spec.input), this.preprocessor.prepare(reference, this.spec.input)]);
+    if (a.width !== b.width || a.height !== b.height || a.dims.some((d, i) => d !== b.dims[i])) {
+      const name = this.preprocessor.describe(image);
+      const ref = this.preprocessor.describe(reference);
+      throw new ImageReferenceError('REFERENCE_SIZE', `${name}: ${a.width}x${a.height}, but its reference ${ref} is ${b.width}x${b.height}`, { file: name, reference: ref });
+    }
+    return stackReference(a, b, this.align, this.maxShift).prepared;
+  }
+
   /** The core batch: prepares every image (failures stay per image), runs the good ones, decodes each. */
-  private async runBatch(images: readonly TImage[], options: DetectOptions): Promise<CoreOutcome[]> {
+  private async runBatch(images: readonly TImage[], options: DetectOptions, references?: readonly TImage[]): Promise<CoreOutcome[]> {
     if (!this.spec.dynamicBatch || images.length === 1) {
       const outcomes: CoreOutcome[] = [];
-      for (const image of images) {
+      for (const [i, image] of images.entries()) {
         try {
-          const prepared = await this.preprocessor.prepare(image, this.spec.input);
+          const prepared = await this.prepare(image, references?.[i]);
           outcomes.push({ ok: true, result: (await this.runPrepared([prepared], options))[0]! });
         } catch (error) {
           outcomes.push({ ok: false, error });
@@ -94,7 +142,7 @@ export class LocalDetector<TImage> implements Detector<TImage> {
       }
       return outcomes;
     }
-    const settled = await Promise.allSettled(images.map((image) => this.preprocessor.prepare(image, this.spec.input)));
+    const settled = await Promise.allSettled(images.map((image, i) => this.prepare(image, references?.[i])));
     const ready: { i: number; prepared: PreparedImage }[] = [];
     const outcomes: (CoreOutcome | undefined)[] = settled.map((s, i) => {
       if (s.status === 'rejected') return { ok: false, error: s.reason };
@@ -113,7 +161,7 @@ export class LocalDetector<TImage> implements Detector<TImage> {
   }
 
   /** Stacks prepared images into one input, runs the backend once and decodes the batch with the one decoder. */
-  private async runPrepared(prepared: readonly PreparedImage[], options: DetectOptions): Promise<DetectionResult[]> {
+  private async runPrepared(prepared: readonly PreparedImage[], options: DetectOptions): Promise<CoreResult[]> {
     const n = prepared.length;
     const [c, h, w] = prepared[0]!.dims;
     let data: Float32Array;

@@ -60,7 +60,7 @@ describe('parseModelCard', () => {
 
   it.each([
     [undefined, /m\/model\.json: field "format" is missing/],
-    ['defectkit.model-card/v2', /m\/model\.json: field "format" is version 2 of the model card; this DefectKit reads defectkit\.model-card\/v1/],
+    ['defectkit.model-card/v3', /m\/model\.json: field "format" is version 3 of the model card; this DefectKit reads defectkit\.model-card\/v1, defectkit\.model-card\/v2/],
     ['yolo', /m\/model\.json: field "format" must be "defectkit\.model-card\/v1" \(got "yolo"\)/],
   ])('tells a missing, newer or foreign format apart (%s)', (format, message) => {
     const card = sampleCard() as Record<string, unknown>;
@@ -68,6 +68,40 @@ describe('parseModelCard', () => {
     else card.format = format;
     expect(() => parseModelCard(card, 'm/model.json')).toThrow(message);
     expect(codeAndField(() => parseModelCard(card, 'm/model.json'))).toEqual({ code: 'MODEL_CARD_INVALID', field: 'format' });
+  });
+
+  it('reads v2: input.reference and the verdict thresholds (conf defaults to thresholds.conf)', () => {
+    const card = sampleCard() as any;
+    card.format = 'defectkit.model-card/v2';
+    card.input.reference = 'stacked';
+    card.verdict = { classConf: { short: 0.4 } };
+    const parsed = parseModelCard(card, 'm/model.json');
+    expect(parsed.format).toBe('defectkit.model-card/v2');
+    expect(parsed.input.reference).toBe('stacked');
+    expect(parsed.verdict).toEqual({ conf: 0.25, classConf: { short: 0.4 } });
+    expect(parseModelCard(sampleCard(), 'm/model.json').verdict).toBeUndefined();
+  });
+
+  it.each([
+    ['input.reference', (c: any) => (c.input.reference = 'stacked')],
+    ['verdict', (c: any) => (c.verdict = { conf: 0.5 })],
+  ])('refuses the v2 field %s in a v1 card', (field, mutate) => {
+    const card = sampleCard();
+    mutate(card);
+    expect(() => parseModelCard(card, 'm/model.json')).toThrow(/needs "format": "defectkit\.model-card\/v2"/);
+    expect(codeAndField(() => parseModelCard(card, 'm/model.json'))).toEqual({ code: 'MODEL_CARD_INVALID', field });
+  });
+
+  it.each([
+    ['input.reference', (c: any) => (c.input.reference = 'difference')],
+    ['verdict.conf', (c: any) => (c.verdict = { conf: 2 })],
+    ['verdict.classConf.solder', (c: any) => (c.verdict = { classConf: { solder: 0.5 } })],
+    ['verdict.classConf.open', (c: any) => (c.verdict = { classConf: { open: -1 } })],
+  ])('names the bad v2 field %s', (field, mutate) => {
+    const card = sampleCard() as any;
+    card.format = 'defectkit.model-card/v2';
+    mutate(card);
+    expect(codeAndField(() => parseModelCard(card, 'm/model.json'))).toEqual({ code: 'MODEL_CARD_INVALID', field });
   });
 
   it('reports invalid JSON with the file name', () => {

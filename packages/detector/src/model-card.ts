@@ -4,11 +4,21 @@ import { ModelCardError } from './errors.js';
 /** The output layouts a model card may name: the `@defectkit/postprocess` list, so decoders and cards agree. */
 export { OUTPUT_LAYOUTS, type OutputLayout };
 
-/** The format tag of the model card version this DefectKit writes (and reads): version 1. */
+/** The format tag of version 1 of the model card: what DefectKit writes for a model that needs no v2 field. */
 export const MODEL_CARD_FORMAT = 'defectkit.model-card/v1';
 
+/**
+ * Version 2 adds `input.reference` (the model compares each image with a golden reference) and `verdict` (per-class
+ * pass/fail thresholds). A card that uses either must say v2, so a DefectKit that reads only v1 refuses it instead of
+ * running a reference model on one image or judging boards by another rule.
+ */
+export const MODEL_CARD_FORMAT_V2 = 'defectkit.model-card/v2';
+
 /** Every card format this parser reads, oldest first; a newer card is refused with a message saying so. */
-export const MODEL_CARD_FORMATS: readonly string[] = [MODEL_CARD_FORMAT];
+export const MODEL_CARD_FORMATS: readonly string[] = [MODEL_CARD_FORMAT, MODEL_CARD_FORMAT_V2];
+
+/** The card format versions this parser reads. */
+export type ModelCardFormat = typeof MODEL_CARD_FORMAT | typeof MODEL_CARD_FORMAT_V2;
 
 const FORMAT_PATTERN = /^defectkit\.model-card\/v(\d+)$/;
 
@@ -32,6 +42,21 @@ export interface ModelInputSpec {
   /** Optional per-channel mean / std applied after `scale`: (x * scale - mean) / std. */
   mean: number[] | null;
   std: number[] | null;
+  /**
+   * Card v2: `stacked` when the model compares the image with a golden reference of the same board design. The
+   * input tensor then holds the image's `channels` followed by the reference's `channels` (same size, same
+   * preprocessing); absent for a model that takes the image alone.
+   */
+  reference?: 'stacked';
+}
+
+/**
+ * Card v2: the rule that turns a board's detections into a verdict. A board fails when at least one of its kept
+ * detections scores at or above the threshold of its class (`classConf[label]`, else `conf`).
+ */
+export interface VerdictThresholds {
+  conf: number;
+  classConf: Record<string, number>;
 }
 
 /** Default score / IoU thresholds and the detection cap. */
@@ -41,15 +66,17 @@ export interface ModelThresholds {
   maxDet: number;
 }
 
-/** The `model.json` model card beside `model.onnx` (`defectkit.model-card/v1`). */
+/** The `model.json` model card beside `model.onnx` (`defectkit.model-card/v1` or `/v2`). */
 export interface ModelCard {
-  format: typeof MODEL_CARD_FORMAT;
+  format: ModelCardFormat;
   name: string;
   task: 'detect' | 'classify';
   classes: string[];
   input: ModelInputSpec;
   output: { layout: OutputLayout };
   thresholds: ModelThresholds;
+  /** Card v2: the verdict rule (default: any kept detection fails the board). */
+  verdict?: VerdictThresholds;
   /** Informational: how the model was trained and how well it scored. */
   recipe?: Record<string, unknown>;
   training?: Record<string, unknown>;
@@ -115,7 +142,7 @@ function checkFormat(r: CardReader, format: unknown): void {
 
 /**
  * The one model-card parser of DefectKit (detector, registry, notebooks and CLI all call it).
- * Validates a parsed `model.json` against the `defectkit.model-card/v1` contract. Every problem is a
+ * Validates a parsed `model.json` against the `defectkit.model-card/v1` or `/v2` contract. Every problem is a
  * {@link ModelCardError} (code `MODEL_CARD_INVALID`) naming `source` and the field.
  *
  * @param value The parsed JSON.
@@ -152,6 +179,14 @@ export function parseModelCard(value: unknown, source = 'model.json'): ModelCard
     std: r.optionalVector(inp.std, 'input.std', channels),
   };
   if (input.std?.some((s) => s === 0)) r.fail('input.std', 'must not contain 0');
+  const format = root.format as ModelCardFormat;
+  const needsV2 = (field: string): void => {
+    if (format === MODEL_CARD_FORMAT) r.fail(field, `needs "format": "${MODEL_CARD_FORMAT_V2}" (version 1 cards have no such field)`);
+  };
+  if (inp.reference !== undefined && inp.reference !== null) {
+    needsV2('input.reference');
+    input.reference = r.oneOf(inp.reference, 'input.reference', ['stacked'] as const);
+  }
 
   const out = r.object(root.output, 'output');
   const layout = r.oneOf(out.layout, 'output.layout', OUTPUT_LAYOUTS);
@@ -164,7 +199,19 @@ export function parseModelCard(value: unknown, source = 'model.json'): ModelCard
     maxDet: r.positiveInt(th.maxDet, 'thresholds.maxDet'),
   };
 
-  const card: ModelCard = { format: MODEL_CARD_FORMAT, name, task, classes, input, output: { layout }, thresholds };
+  const card: ModelCard = { format, name, task, classes, input, output: { layout }, thresholds };
+  if (root.verdict !== undefined && root.verdict !== null) {
+    needsV2('verdict');
+    const v = r.object(root.verdict, 'verdict');
+    const classConf: Record<string, number> = {};
+    if (v.classConf !== undefined && v.classConf !== null) {
+      for (const [label, value] of Object.entries(r.object(v.classConf, 'verdict.classConf'))) {
+        if (!classes.includes(label)) r.fail(`verdict.classConf.${label}`, `names no class of the card (classes: ${classes.join(', ')})`);
+        classConf[label] = r.unit(value, `verdict.classConf.${label}`);
+      }
+    }
+    card.verdict = { conf: v.conf === undefined ? thresholds.conf : r.unit(v.conf, 'verdict.conf'), classConf };
+  }
   for (const key of ['recipe', 'training', 'metrics'] as const) {
     if (root[key] !== undefined && root[key] !== null) card[key] = r.object(root[key], key);
   }

@@ -1,4 +1,4 @@
-import { inferOutputLayout, OUTPUT_LAYOUT_RULES, outputShapeProblem, type UltralyticsMetadata } from '@defectkit/postprocess';
+import { inferOutputLayout, OUTPUT_LAYOUT_RULES, outputShapeProblem, type UltralyticsMetadata, type VerdictRule } from '@defectkit/postprocess';
 import type { BackendInfo, BackendValueInfo } from './backend.js';
 import { ModelSpecError } from './errors.js';
 import type { ModelCard, ModelInputSpec, ModelThresholds, OutputLayout } from './model-card.js';
@@ -26,10 +26,17 @@ export interface ModelSpec {
   /** The output names the decoder reads, in the layout's positional order. */
   outputNames: string[];
   thresholds: ModelThresholds;
+  /** The verdict rule: the card's `verdict`, else every class at `thresholds.conf` (any kept detection fails). */
+  verdict: VerdictRule;
   /** True when the input has a batch axis whose size is not fixed (a real batch can run in one call). */
   dynamicBatch: boolean;
   /** Where the class names came from. */
   source: 'options' | 'card' | 'metadata';
+}
+
+/** Channels of the network input tensor: the image's, doubled when the reference is stacked after them. */
+export function tensorChannels(input: Pick<ModelInputSpec, 'channels' | 'reference'>): number {
+  return input.reference === 'stacked' ? input.channels * 2 : input.channels;
 }
 
 function isStatic(dim: number | string | null | undefined): dim is number {
@@ -115,6 +122,7 @@ export function resolveModelSpec(args: {
     layout,
     outputNames: info.outputs.map((o) => o.name),
     thresholds,
+    verdict: card?.verdict ?? { conf: thresholds.conf, classConf: {} },
     dynamicBatch: input.batchAxis && !!modelInput && !isStatic(modelInput.shape[0]),
     source,
   };
@@ -138,9 +146,12 @@ export function checkSpecAgainstModel(spec: ModelSpec, info: BackendInfo): void 
   const rank = spec.input.batchAxis ? 4 : 3;
   const c = rank - 3;
   const problems: string[] = [];
+  // A reference model takes the image's channels followed by the reference's.
+  const channels = tensorChannels(spec.input);
   if (input.shape.length !== rank) problems.push(`rank ${input.shape.length}, expected ${rank}`);
   else {
-    if (isStatic(input.shape[c]) && input.shape[c] !== spec.input.channels) problems.push(`${input.shape[c]} channels, the spec says ${spec.input.channels}`);
+    if (isStatic(input.shape[c]) && input.shape[c] !== channels)
+      problems.push(`${input.shape[c]} channels, the spec says ${channels}${spec.input.reference ? ` (${spec.input.channels} of the image, then ${spec.input.channels} of its reference)` : ''}`);
     if (spec.input.resize === 'letterbox') {
       if (isStatic(input.shape[c + 1]) && input.shape[c + 1] !== spec.input.height) problems.push(`height ${input.shape[c + 1]}, the spec says ${spec.input.height}`);
       if (isStatic(input.shape[c + 2]) && input.shape[c + 2] !== spec.input.width) problems.push(`width ${input.shape[c + 2]}, the spec says ${spec.input.width}`);

@@ -61,6 +61,7 @@ export { decodeClassifier, type ClassScore, type ClassifierDecodeOptions } from 
 export { softNms, type SoftNmsOptions, type SoftNmsResult } from './nms/soft-nms.js';
 export { weightedBoxFusion, type WeightedBoxFusionOptions, type WeightedBoxFusionResult } from './nms/weighted-box-fusion.js';
 export { boxIou } from './nms/box-iou.js';
+export { boardVerdict, mergeVerdictRule, parseVerdictSpec, verdictThreshold, type Verdict, type VerdictRule } from './board/board-verdict.js';
 export {
   cocoEvaluate,
   type CocoEvalInput,

@@ -22,6 +22,9 @@ interface DetectFlags {
   shift?: string;
   boardIdFrom: 'name' | 'folder';
   fromList?: string;
+  reference?: string;
+  align: 'none' | 'shift';
+  verdictConf?: string;
 }
 
 const ms = (value: number): string => `${value.toFixed(1)}ms`;
@@ -81,6 +84,9 @@ export function registerDetect(program: Command): void {
     .option('--line <id>', 'with --log: the FACTORY_LINE_ID of every board')
     .option('--shift <name>', 'with --log: the SHIFT of every board')
     .option('--board-id-from <rule>', 'with --log: the board id is the image file name (name) or its folder name (folder)', choiceOption('board-id-from', ['name', 'folder'] as const), 'name' as const)
+    .option('--reference <source>', 'golden reference of each image, for a model that compares against one: auto (X_test.jpg pairs with X_temp.jpg beside it; X_temp images are then references, not boards) or a folder holding the same file names')
+    .option('--align <mode>', 'none or shift: line each reference up with its image (phase correlation, up to 16 px) before comparing', choiceOption('align', ['none', 'shift'] as const), 'none' as const)
+    .option('--verdict-conf <rule>', 'pass/fail thresholds: a score for every class and/or class=score pairs, e.g. 0.5,short=0.3 (default: the model card)')
     .action(async (inputs: string[], flags: DetectFlags) => {
       const { InvalidArgumentError } = await import('@defectkit/core');
       const node = await import('@defectkit/backend-node');
@@ -109,13 +115,28 @@ export function registerDetect(program: Command): void {
         images,
         otherInputs: [...inputs.filter((input) => existsSync(input)), ...(flags.fromList === undefined || flags.fromList === '-' ? [] : [flags.fromList]), modelPath],
       });
+      // With --reference, each image runs with its golden reference; under auto, DeepPCB templates are references only.
+      const boards = flags.reference === 'auto' ? images.filter((image) => !node.isTemplateImage(image)) : images;
+      if (flags.reference !== undefined && boards.length === 0) throw new InvalidArgumentError('INVALID_OPTION', 'every image is a template (X_temp); give the X_test images to inspect', { field: 'reference' });
+      const pairs = flags.reference === undefined ? images : node.pairReferences(boards, flags.reference === 'auto' ? 'auto' : { folder: flags.reference });
+      const { parseVerdictSpec } = await import('@defectkit/postprocess');
       const detector = await node.loadDetector(modelPath, {
         device: flags.device as 'cpu' | 'cuda' | 'auto',
+        align: flags.align,
+        ...(flags.verdictConf !== undefined ? { verdict: parseVerdictSpec(flags.verdictConf) } : {}),
         ...(conf !== undefined ? { conf } : {}),
         ...(iou !== undefined ? { iou } : {}),
         ...(maxDet !== undefined ? { maxDet } : {}),
       });
       const info = detector.backend.info!;
+      if (detector.spec.input.reference && flags.reference === undefined) {
+        await detector.dispose();
+        throw new InvalidArgumentError('MISSING_OPTION', `${modelPath}: the model compares each image with a golden reference; give --reference auto or --reference <folder>`, { field: 'reference' });
+      }
+      if (!detector.spec.input.reference && flags.reference !== undefined) {
+        await detector.dispose();
+        throw new InvalidArgumentError('INVALID_OPTION', `${modelPath}: the model takes the image alone; --reference is for a model whose card has input.reference`, { field: 'reference' });
+      }
       const log = (line: string): void => void process.stderr.write(`${line}\n`);
       const tty = process.stderr.isTTY === true;
       log(
@@ -132,11 +153,13 @@ export function registerDetect(program: Command): void {
       let failed = 0;
       let done = 0;
       let boxes = 0;
+      let failedBoards = 0;
+      const total = pairs.length;
       const started = performance.now();
       try {
-        for await (const outcome of detector.detectAll(images, { batchSize, concurrency })) {
+        for await (const outcome of detector.detectAll(pairs, { batchSize, concurrency })) {
           done++;
-          const prefix = `image ${done}/${images.length} ${outcome.image}:`;
+          const prefix = `image ${done}/${total} ${outcome.image}:`;
           if (tty) process.stderr.write('\r\x1b[2K');
           if (!outcome.ok) {
             failed++;
@@ -146,13 +169,14 @@ export function registerDetect(program: Command): void {
             const t = r.timings;
             for (const key of Object.keys(sums) as (keyof typeof sums)[]) sums[key] += t[key];
             boxes += r.detections.length;
-            log(`${prefix} ${r.width}x${r.height} ${tally(r.detections)}, ${ms(t.decode + t.preprocess + t.inference + t.postprocess)} (decode ${ms(t.decode)}, preprocess ${ms(t.preprocess)}, inference ${ms(t.inference)}, postprocess ${ms(t.postprocess)})`);
-            const item = { image: outcome.image, width: r.width, height: r.height, detections: r.detections };
+            if (r.verdict === 'fail') failedBoards++;
+            log(`${prefix} ${r.width}x${r.height} ${tally(r.detections)}, ${ms(t.decode + t.preprocess + t.inference + t.postprocess)} (decode ${ms(t.decode)}, preprocess ${ms(t.preprocess)}, inference ${ms(t.inference)}, postprocess ${ms(t.postprocess)}), ${r.verdict}`);
+            const item = { image: outcome.image, width: r.width, height: r.height, verdict: r.verdict, detections: r.detections };
             imageMs.set(outcome.image, t.decode + t.preprocess + t.inference + t.postprocess);
             results.push(item);
             await outputs.writeImage(item, outcome.input);
           }
-          if (tty) process.stderr.write(bar(done, images.length));
+          if (tty) process.stderr.write(bar(done, total));
         }
       } finally {
         if (tty) process.stderr.write('\r\x1b[2K');
@@ -161,7 +185,7 @@ export function registerDetect(program: Command): void {
       const ok = results.length;
       const per = (key: keyof typeof sums): string => ms(ok === 0 ? 0 : sums[key] / ok);
       log(`Speed: ${per('decode')} decode, ${per('preprocess')} preprocess, ${per('inference')} inference, ${per('postprocess')} postprocess per image (batch ${batchSize}, ${info.provider})`);
-      log(`${images.length} images: ${ok} processed, ${failed} failed, ${boxes} detections in ${((performance.now() - started) / 1000).toFixed(2)}s`);
+      log(`${total} images: ${ok} processed, ${failed} failed, ${boxes} detections in ${((performance.now() - started) / 1000).toFixed(2)}s; verdicts: ${ok - failedBoards} pass, ${failedBoards} fail`);
 
       const text = await outputs.finish(results);
       if (text !== undefined) process.stdout.write(text);

@@ -1,4 +1,5 @@
 import { cocoImageId, imageFileStem, type Detection } from '@defectkit/core';
+import type { Verdict } from '../board/board-verdict.js';
 
 // The writers of detection result files; their readers (for evaluation) are in prediction-files.ts beside this.
 
@@ -9,11 +10,13 @@ export interface ImageDetections {
   width: number;
   height: number;
   detections: Detection[];
+  /** The board's verdict, when the detector gave one (`defectkit detect` does). */
+  verdict?: Verdict;
 }
 
 /** The JSON array entry of `defectkit detect --format json`. */
 export function toJsonRecord(item: ImageDetections): ImageDetections {
-  return { image: item.image, width: item.width, height: item.height, detections: item.detections };
+  return { image: item.image, width: item.width, height: item.height, ...(item.verdict ? { verdict: item.verdict } : {}), detections: item.detections };
 }
 
 /** The whole JSON output: an array of `{ image, width, height, detections }`. */

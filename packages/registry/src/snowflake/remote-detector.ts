@@ -37,7 +37,7 @@ function num(value: unknown, field: string, row: number): number {
 }
 
 /** Maps the OBJECT one PREDICT call returns to the local detector's result shape. */
-export function mapPredictObject(value: unknown, classes: readonly string[], row: number): Omit<DetectionResult, 'timings'> {
+export function mapPredictObject(value: unknown, classes: readonly string[], row: number): Omit<DetectionResult, 'timings' | 'verdict'> {
   const object = (typeof value === 'string' ? JSON.parse(value) : value) as Record<string, unknown> | null;
   if (typeof object !== 'object' || object === null) {
     throw new SnowflakeError('SNOWFLAKE_PREDICT_OUTPUT', `PREDICT result row ${row} is not an OBJECT`, { row });
