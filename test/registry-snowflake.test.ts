@@ -74,7 +74,7 @@ describe('SnowflakeRegistry against snowflake-local (real snowflake-sdk on loopb
       const out = join(await mkdtemp(join(tmpdir(), 'defectkit-sf-export-')), 'v1');
       await v1.export(out);
       expect((await readdir(out)).sort()).toEqual(['model.json', 'model.onnx']);
-      for (const file of ['model.onnx', 'model.json']) expect(await readFile(join(out, file))).toEqual(await readFile(join(model, file)));
+      for (const file of ['model.onnx', 'model.json']) expect((await readFile(join(out, file))).equals(await readFile(join(model, file))), file).toBe(true);
 
       await v2.unsetAlias('production');
       expect((await errorOf(handle.delete('V2'))).code).toBe('REGISTRY_DEFAULT_VERSION');

@@ -133,7 +133,7 @@ describe('LocalRegistry', () => {
     const written = await version.export(out);
     expect(written.map((path) => path.slice(out.length + 1)).sort()).toEqual(['model.json', 'model.onnx']);
     for (const file of ['model.onnx', 'model.json']) {
-      expect(await readFile(join(out, file))).toEqual(await readFile(join(source, file)));
+      expect((await readFile(join(out, file))).equals(await readFile(join(source, file))), file).toBe(true);
     }
     expect(await digestFile(join(source, 'model.onnx'))).toEqual(before); // the source is untouched
     expect((await errorOf(version.export(out))).code).toBe('REGISTRY_EXPORT_TARGET');

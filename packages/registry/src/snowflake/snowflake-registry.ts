@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
+import { mkdtemp, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, posix, resolve } from 'node:path';
 import { DefectKitError } from '@defectkit/core';
+import { writeFolderAtomically } from '@defectkit/core/node';
 import { fileUrlSql, quoteIdentifier, SnowflakeError, SnowflakeSession, UploadError, type Row, type SnowflakeSessionOptions } from '@defectkit/snowflake';
 import { digestFile, type FileDigest } from '../content-hash.js';
 import { RegistryError } from '../errors.js';
-import { assertEmptyOrAbsent } from '../export-target.js';
+import { assertEmptyOrAbsent, exportTargetTaken } from '../export-target.js';
 import { pathInside, storedDigest, storedFileName, storedStagePackage } from '../stored-names.js';
 import { loadDetectorFromFolder } from '../load-detector.js';
 import { readModelSource, resolveClasses } from '../model-source.js';
@@ -419,9 +420,7 @@ class SnowflakeModelVersion implements RegistryModelVersion {
       files.set(name, storedDigest(digest, { file: where, field: `defectkit.files.${name}` }));
     }
     if (files.size === 0) throw new RegistryError('REGISTRY_METADATA', `${where}: field "defectkit.files" lists no file`, { file: where, field: 'defectkit.files' });
-    const temporary = `${target}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
-    await mkdir(temporary);
-    try {
+    await writeFolderAtomically(target, { existsError: exportTargetTaken }, async (temporary) => {
       for (const [path, expected] of files) {
         const file = pathInside(temporary, posix.basename(path), { file: where, field: 'defectkit.files' });
         await this.registry.session.execute(`GET ${pkg}/${path} ${fileUrlSql(temporary)}`);
@@ -440,12 +439,7 @@ class SnowflakeModelVersion implements RegistryModelVersion {
       if (got.join('/') !== wanted.join('/')) {
         throw new RegistryError('REGISTRY_INTEGRITY', `${pkg}: the stage holds files besides those logged (${got.filter((name) => !local.has(name)).join(', ')})`, { file: pkg, expected: wanted, actual: got });
       }
-      await rm(target, { recursive: true, force: true }); // absent or empty (checked above)
-      await rename(temporary, target);
-    } catch (error) {
-      await rm(temporary, { recursive: true, force: true });
-      throw error;
-    }
+    });
     return (await readdir(target)).sort().map((file) => join(target, file));
   }
 
