@@ -194,3 +194,22 @@ describe('defectkit notebook emit refuses a project folder that overlaps the loc
     expect((await cli('notebook', 'emit', '--recipe', 'pcb-detector', '--dataset', '@DB.SCHEMA.STAGE/datasets/pcb', '--out', join(root, 'project-2'))).code).toBe(0);
   });
 });
+
+describe('defectkit registry export refuses a target inside the registry folder', () => {
+  it('refuses it, changing nothing in the registry', async () => {
+    const root = await tempFolder('defectkit-outputs-registry-');
+    const model = makeTinyModel(join(root, 'model'), systemPython);
+    const registry = join(root, 'registry');
+    const logged = await cli('registry', 'log', model, '--name', 'TINY', '--registry-dir', registry);
+    expect(logged.code, logged.stderr).toBe(0);
+    const before = await snapshot(registry);
+    for (const out of [join(registry, 'exported'), join(registry, 'models', 'x')]) {
+      const run = await cli('registry', 'export', 'TINY', '--out', out, '--registry-dir', registry);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain('OUTPUT_OVERLAPS_INPUT');
+    }
+    expect(await snapshot(registry)).toEqual(before);
+    const ok = await cli('registry', 'export', 'TINY', '--out', join(root, 'exported'), '--registry-dir', registry);
+    expect(ok.code, ok.stderr).toBe(0);
+  });
+});
