@@ -1,4 +1,5 @@
-import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
+import { writeFileAtomic } from '@defectkit/core/node';
 import { join } from 'node:path';
 import { parse as parseToml, stringify as stringifyToml } from 'smol-toml';
 import { snowflakeHome, type ConnectionKey } from './connection-config.js';
@@ -37,10 +38,7 @@ export async function writeConnection(name: string, values: Partial<Record<Conne
   const next = `${kept}${kept === '' || kept.endsWith('\n\n') ? '' : kept.endsWith('\n') ? '\n' : '\n\n'}${section.endsWith('\n') ? section : `${section}\n`}`;
   parseToml(next); // what we write must stay valid TOML
   await mkdir(home, { recursive: true, mode: 0o700 });
-  const tmp = `${path}.tmp-${process.pid}`;
-  await writeFile(tmp, next, { mode: 0o600 });
-  await chmod(tmp, 0o600);
-  await rename(tmp, path);
+  await writeFileAtomic(path, next, { mode: 0o600 });
   return path;
 }
 

@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { chmodSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmod, mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { OutputExistsError } from '../errors.js';
 import { FileSystemError, fileSystemError, isErrnoError } from './errors.js';
 
 /** Options of {@link writeFileAtomic} and {@link writeFileAtomicSync}. */
 export interface AtomicFileOptions {
-  /** File permissions of the new file (default 0o666 less the umask), e.g. 0o600 for a file holding a secret. */
+  /** File permissions of the new file, exactly (default 0o666 less the umask), e.g. 0o600 for a file holding a secret. */
   mode?: number;
 }
 
@@ -58,6 +58,7 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, o
   try {
     // The mode is set at creation: a secret is never readable by others, not even for a moment.
     await writeFile(temp, data, { flag: 'wx', ...(options.mode === undefined ? {} : { mode: options.mode }) });
+    if (options.mode !== undefined) await chmod(temp, options.mode); // exactly the mode, whatever the umask
     await rename(temp, path);
   } catch (error) {
     // Best effort: when the folder itself is unusable there is no temporary file to remove.
@@ -80,6 +81,7 @@ export function writeFileAtomicSync(path: string, data: string | Uint8Array, opt
   }
   try {
     writeFileSync(temp, data, { flag: 'wx', ...(options.mode === undefined ? {} : { mode: options.mode }) });
+    if (options.mode !== undefined) chmodSync(temp, options.mode);
     renameSync(temp, path);
   } catch (error) {
     try {
