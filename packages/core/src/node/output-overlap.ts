@@ -47,6 +47,7 @@ async function identity(path: string): Promise<string | undefined> {
  * @example await assertOutputsApart(['out/yolo'], ['data/deeppcb']);
  */
 export async function assertOutputsApart(outputs: readonly string[], inputs: readonly string[]): Promise<void> {
+  if (outputs.length === 0) return;
   const canonicalInputs = await Promise.all(inputs.map(async (input) => ({ input, real: await canonicalPath(input), id: await identity(input) })));
   for (const output of outputs) {
     const real = await canonicalPath(output);
