@@ -15,6 +15,11 @@ export type ImageInput = string | Uint8Array;
 export interface SharpPreprocessorOptions {
   /** Images with more pixels than this are refused with `IMAGE_TOO_LARGE` (default 100 megapixels). */
   maxPixels?: number;
+  /**
+   * Told once per preprocessor (one per detector) when a colour image meets a single-channel model, which was trained
+   * on greyscale scans; default: `process.emitWarning` with code `DEFECTKIT_COLOUR_INPUT`.
+   */
+  onWarning?: (message: string) => void;
 }
 
 /** The default pixel limit: 100 megapixels, far above any board photo, far below what exhausts memory. */
@@ -26,6 +31,8 @@ export interface DecodedImage {
   width: number;
   height: number;
   channels: 1 | 3;
+  /** The source image has colour bands (three or more, alpha not counted, not a greyscale colour space). */
+  colour: boolean;
 }
 
 /** The name an image has in results and errors (`describeImageInput` of `@defectkit/core`, the one naming rule). */
@@ -57,13 +64,16 @@ export async function decodeImage(image: ImageInput, channels: 1 | 3, maxPixels 
     if (size === 0) throw new ImageError('IMAGE_DECODE', `${name}: the file is empty (0 bytes)`, { file: name });
   } else if (image.byteLength === 0) throw new ImageError('IMAGE_DECODE', `${name}: the image data is empty`, { file: name });
   try {
-    const { data, info } = await sharp(image, { limitInputPixels: maxPixels, failOn: 'warning', autoOrient: true })
+    const pipeline = sharp(image, { limitInputPixels: maxPixels, failOn: 'warning', autoOrient: true });
+    const source = await pipeline.metadata();
+    const colour = source.space !== 'b-w' && source.space !== 'grey16' && (source.channels ?? 0) - (source.hasAlpha ? 1 : 0) >= 3;
+    const { data, info } = await pipeline
       .removeAlpha()
       .toColourspace(channels === 1 ? 'b-w' : 'srgb')
       .raw({ depth: 'uchar' })
       .toBuffer({ resolveWithObject: true });
     if (info.channels !== channels) throw new Error(`decoded ${info.channels} channels, expected ${channels}`);
-    return { pixels: data, width: info.width, height: info.height, channels };
+    return { pixels: data, width: info.width, height: info.height, channels, colour };
   } catch (error) {
     throw imageError(error, name, maxPixels);
   }
@@ -80,9 +90,12 @@ export async function decodeImage(image: ImageInput, channels: 1 | 3, maxPixels 
  */
 export class SharpPreprocessor implements ImagePreprocessor<ImageInput> {
   readonly maxPixels: number;
+  private readonly warn: (message: string) => void;
+  private warnedColour = false;
 
   constructor(options: SharpPreprocessorOptions = {}) {
     this.maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
+    this.warn = options.onWarning ?? ((message) => process.emitWarning(message, { type: 'DefectKitWarning', code: 'DEFECTKIT_COLOUR_INPUT' }));
   }
 
   describe(image: ImageInput): string {
@@ -93,6 +106,14 @@ export class SharpPreprocessor implements ImagePreprocessor<ImageInput> {
     const t0 = performance.now();
     const decoded = await decodeImage(image, input.channels, this.maxPixels);
     const t1 = performance.now();
+    if (decoded.colour && input.channels === 1 && !this.warnedColour) {
+      // Said once, not per image: the conversion is right, but colour photos are not what the model was trained on.
+      this.warnedColour = true;
+      this.warn(
+        `${describeImage(image)} is a colour image, but the model expects single-channel ${input.width}x${input.height} input (trained on greyscale scans): ` +
+          'colour images are converted to greyscale, and detections on colour photos may fall short of the model card',
+      );
+    }
     const { width, height, channels } = decoded;
     let placement: LetterboxPlacement | null = null;
     let data: Float32Array;
