@@ -1,3 +1,5 @@
+import { boardMetrics, type BoardCounts } from '../board/board-metrics.js';
+import type { VerdictRule } from '../board/board-verdict.js';
 import { InvalidArgumentError } from '../errors.js';
 import { cocoEvaluate, type CocoEvalInput } from './coco-eval.js';
 import { COCO_STATS_LABELS } from './coco-params.js';
@@ -7,7 +9,7 @@ import { ultralyticsMap } from './ultralytics-map.js';
 import { vocEvaluate } from './voc-ap.js';
 
 /** The evaluation protocols {@link evaluateDetections} runs. */
-export const EVAL_PROTOCOLS = ['coco', 'voc', 'deeppcb', 'ultralytics'] as const;
+export const EVAL_PROTOCOLS = ['coco', 'voc', 'deeppcb', 'ultralytics', 'board'] as const;
 /** One of {@link EVAL_PROTOCOLS}. */
 export type EvalProtocol = (typeof EVAL_PROTOCOLS)[number];
 
@@ -36,6 +38,10 @@ export interface EvaluateOptions {
   scoreThreshold?: number;
   /** IoU threshold of those figures; default 0.5. */
   iouThreshold?: number;
+  /** `board`: per-class thresholds over `scoreThreshold` for the verdicts (a detection at or above fails its board). */
+  verdict?: Partial<VerdictRule>;
+  /** `board`: the sweep's thresholds (default 0.05 … 0.95). */
+  sweep?: readonly number[];
 }
 
 /** One row of the per-class table (`name` `all` for the whole set). */
@@ -107,6 +113,13 @@ export function evaluateDetections(data: EvalData, options: EvaluateOptions): Ev
     all = { map50: r.map50, map50_95: r.map50_95 };
     json = { protocol, note: 'Ultralytics-style mAP (validator matching, 101-point trapezoid AP), not COCO', ...r, perClass: r.perClass.map((c) => ({ ...c, name: nameOf(c.categoryId) })) };
     summary = `  Ultralytics-style mAP50 ${formatFigure(r.map50)}, mAP50-95 ${formatFigure(r.map50_95)}, fitness ${formatFigure(r.fitness)} (not COCO numbers)`;
+  } else if (protocol === 'board') {
+    const coco = cocoEvaluate(input);
+    for (const c of coco.perClass) ap.set(c.categoryId, { map50: c.ap50, map50_95: c.ap50_95 });
+    all = { map50: coco.stats[1]!, map50_95: coco.stats[0]! };
+    const r = boardMetrics(input, names, { conf, iou, ...(options.verdict ? { verdict: options.verdict } : {}), ...(options.sweep ? { sweep: options.sweep } : {}) });
+    json = { protocol, cocoMap50: coco.stats[1], cocoMap50_95: coco.stats[0], ...r };
+    summary = formatBoardSummary(r.atRule, r.sweep, iou);
   } else {
     const r = deeppcbEvaluate(data.deeppcbImages());
     all = { map50: null, map50_95: null };
@@ -142,6 +155,21 @@ function classRows(input: CocoEvalInput, threshold: ThresholdMetricsResult, ap: 
       map50_95: ap.get(categoryId)?.map50_95 ?? null,
     };
   });
+}
+
+/** The board protocol's text: the operating point, then the sweep as a table (escape rate against false-call rate). */
+function formatBoardSummary(at: BoardCounts & { rule: VerdictRule }, sweep: readonly BoardCounts[], iou: number): string {
+  const classes = Object.entries(at.rule.classConf).map(([k, v]) => `${k}=${v}`);
+  const pct = (v: number): string => `${(v * 100).toFixed(1)}%`;
+  const lines = [
+    `  Boards: ${at.defectiveBoards} defective, ${at.goodBoards} good; verdict: fail at a detection scoring >= ${at.rule.conf}${classes.length ? ` (${classes.join(', ')})` : ''}`,
+    `  escapes ${at.escapes} (${pct(at.escapeRate)} of defective boards), false-call boards ${at.falseCallBoards} (${pct(at.falseCallRate)} of good boards)`,
+    `  false boxes ${at.falseBoxes} (${at.falseBoxesPerBoard.toFixed(3)} per board, ${at.falseBoxesPerGoodBoard.toFixed(3)} per good board), missed defects ${at.missedDefects} of ${at.defects} (IoU >= ${iou}, same class)`,
+    '  sweep (one score for every class):',
+    '    conf  escapes  escape rate  false calls  false-call rate  false boxes/board',
+    ...sweep.map((s) => `    ${s.conf.toFixed(2)}  ${String(s.escapes).padStart(7)}  ${pct(s.escapeRate).padStart(11)}  ${String(s.falseCallBoards).padStart(11)}  ${pct(s.falseCallRate).padStart(15)}  ${s.falseBoxesPerBoard.toFixed(3).padStart(17)}`),
+  ];
+  return lines.join('\n');
 }
 
 /** A figure with three decimals; `-` for none, `n/a` for COCO's −1 (no ground truth). */

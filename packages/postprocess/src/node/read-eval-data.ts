@@ -1,7 +1,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
-import { parseDatasetFormat, type Dataset, type DatasetFormat } from '@defectkit/annotations';
-import { readDataset } from '@defectkit/annotations/node';
+import { join, resolve } from 'node:path';
+import { parseDatasetFormat, type Dataset, type DatasetFormat, type ImageRecord } from '@defectkit/annotations';
+import { readDataset, readImageSize } from '@defectkit/annotations/node';
 import { imageFileStem } from '@defectkit/core';
 import { EvaluationInputError, InvalidArgumentError } from '../errors.js';
 import { alignResultImageIds } from '../metrics/coco-image-ids.js';
@@ -20,6 +20,31 @@ export interface EvalSources {
   gtFormat?: DatasetFormat | string;
   /** Evaluate only this split of a ground-truth folder. */
   split?: string;
+  /**
+   * A folder of defect-free boards (searched recursively) added to the ground truth as images without defects, so
+   * the board protocol counts false calls on them (DeepPCB's `_temp` templates are such boards). Their predictions
+   * come from the same `pred` file or folder. Only with a ground-truth folder.
+   */
+  good?: string;
+}
+
+const GOOD_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png', '.bmp', '.tif', '.tiff', '.webp']);
+
+/** Every image file under `dir` (sorted), as ground-truth images without boxes. */
+async function readGoodBoards(dir: string): Promise<ImageRecord[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  const files = entries
+    .filter((e) => e.isFile() && GOOD_EXTENSIONS.has(e.name.slice(e.name.lastIndexOf('.')).toLowerCase()))
+    .map((e) => resolve(e.parentPath ?? dir, e.name))
+    .sort();
+  if (files.length === 0) throw new InvalidArgumentError('EMPTY_SPLIT', `${dir} holds no image (defect-free boards for --good)`, { field: 'good', file: dir });
+  return Promise.all(
+    files.map(async (path) => {
+      const size = await readImageSize(path);
+      if (!size.ok) throw new EvaluationInputError(`${path}: ${size.message}`, { file: path, field: 'good' });
+      return { path, width: size.width, height: size.height, boxes: [] };
+    }),
+  );
 }
 
 async function readJson(path: string, what: string): Promise<unknown> {
@@ -58,6 +83,9 @@ async function readDeepPcbResultFolder(dir: string, dataset: Dataset): Promise<I
 export async function readEvalData(sources: EvalSources): Promise<EvalData> {
   const gtIsFile = (await stat(sources.gt)).isFile();
   const predIsFile = (await stat(sources.pred)).isFile();
+  if (gtIsFile && sources.good !== undefined) {
+    throw new InvalidArgumentError('UNSUPPORTED_INPUT', `good boards are added to a ground-truth folder; ${sources.gt} is a COCO file`, { field: 'good', file: sources.gt });
+  }
   if (gtIsFile) {
     if (sources.split !== undefined) {
       throw new InvalidArgumentError('UNSUPPORTED_INPUT', `a split applies to a ground-truth folder; ${sources.gt} is a COCO file (one split already)`, { field: 'split', file: sources.gt });
@@ -79,10 +107,11 @@ export async function readEvalData(sources: EvalSources): Promise<EvalData> {
     throw new InvalidArgumentError('MISSING_OPTION', `${sources.gt} is a folder: name its ground-truth format (deeppcb, yolo, voc or coco)`, { field: 'gt-format', file: sources.gt });
   }
   const { dataset: whole } = await readDataset(sources.gt, parseDatasetFormat(sources.gtFormat, 'gt-format'));
-  const dataset = sources.split === undefined ? whole : { ...whole, images: whole.images.filter((image) => image.split === sources.split) };
-  if (dataset.images.length === 0) {
+  const picked = sources.split === undefined ? whole : { ...whole, images: whole.images.filter((image) => image.split === sources.split) };
+  if (picked.images.length === 0) {
     throw new InvalidArgumentError('EMPTY_SPLIT', `${sources.gt} has no image in split "${sources.split}"`, { field: 'split', value: sources.split, file: sources.gt });
   }
+  const dataset = sources.good === undefined ? picked : { ...picked, images: [...picked.images, ...(await readGoodBoards(sources.good))] };
   const predictions = predIsFile ? predictionsFromCocoResults(await readJson(sources.pred, 'results list'), dataset, sources.pred) : await readDeepPcbResultFolder(sources.pred, dataset);
   const input = evalInputFromDataset(dataset, predictions);
   const names = new Map(dataset.classes.map((name, c) => [categoryIdOf(dataset, c), name]));
