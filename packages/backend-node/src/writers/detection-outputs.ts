@@ -1,5 +1,6 @@
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { assertOutputsApart, uniqueNames, writeFileAtomic } from '@defectkit/core/node';
+import { stat } from 'node:fs/promises';
+import { FileSystemError, assertOutputsApart, uniqueNames, writeFileAtomic } from '@defectkit/core/node';
 import { deepPcbResultName, formatCocoResults, formatDeepPcbTxt, formatJson, formatYoloTxt, imageStem, type ImageDetections } from '@defectkit/postprocess';
 import type { ImageInput } from '../sharp-preprocessor.js';
 import { writeAnnotatedImage } from './annotate.js';
@@ -20,6 +21,17 @@ export interface DetectionOutputOptions {
   images: readonly string[];
   /** Every other input of the run (folders and lists given, the model): no output may overlap them either. */
   otherInputs?: readonly string[];
+}
+
+/** Throws `NOT_A_FOLDER` / `IS_A_FOLDER` when `path` exists and is not the kind of output it will be. */
+async function expectKind(path: string, kind: 'file' | 'folder'): Promise<void> {
+  const info = await stat(path).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOTDIR') throw new FileSystemError('NOT_A_FOLDER', `cannot write ${path}: a part of the path is a file, not a folder`, { file: path, operation: 'write', errno: 'ENOTDIR' });
+    return undefined; // absent: it will be created
+  });
+  if (info === undefined) return;
+  if (kind === 'folder' && !info.isDirectory()) throw new FileSystemError('NOT_A_FOLDER', `cannot write into ${path}: it is a file, not a folder`, { file: path, operation: 'write into' });
+  if (kind === 'file' && info.isDirectory()) throw new FileSystemError('IS_A_FOLDER', `cannot write ${path}: it is a folder, not a file`, { file: path, operation: 'write' });
 }
 
 /** The deepest folder holding every path (all absolute). */
@@ -45,7 +57,8 @@ function perImageNames(images: readonly string[], name: (image: string) => strin
 
 /**
  * Where the results of a detection run go, decided before the first image runs: outputs are checked against every
- * input with the one overlap rule (`OUTPUT_OVERLAPS_INPUT`), and per-image files get names that stay unique when
+ * input with the one overlap rule (`OUTPUT_OVERLAPS_INPUT`) and against what already exists there (a file where the
+ * folder goes: `NOT_A_FOLDER`; a folder where the file goes: `IS_A_FOLDER`), and per-image files get names that stay unique when
  * images from different folders share a name (`a/x.jpg`, `b/x.jpg` → `a__x.txt`, `b__x.txt`). Every file is
  * written atomically.
  *
@@ -66,6 +79,9 @@ export class DetectionOutputs {
     await assertOutputsApart(outputs, [...options.images, ...(options.otherInputs ?? [])]);
     if (options.out !== undefined && options.annotatedDir !== undefined) await assertOutputsApart([options.out], [options.annotatedDir]);
     const perImage = options.format === 'yolo' || options.format === 'deeppcb';
+    // Checked now, not at the first write after minutes of detection: a file where a folder goes and vice versa.
+    if (options.out !== undefined) await expectKind(options.out, perImage ? 'folder' : 'file');
+    if (options.annotatedDir !== undefined) await expectKind(options.annotatedDir, 'folder');
     const resultNames = perImage ? perImageNames(options.images, options.format === 'yolo' ? (image) => `${imageStem(image)}.txt` : deepPcbResultName) : new Map<string, string>();
     const annotatedNames = options.annotatedDir !== undefined ? perImageNames(options.images, (image) => `${imageStem(image)}.png`) : new Map<string, string>();
     return new DetectionOutputs(options, resultNames, annotatedNames);
