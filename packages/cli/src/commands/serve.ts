@@ -1,10 +1,15 @@
 import type { Command } from 'commander';
 import { ENV, helpFooter } from '../help-examples.js';
+import { numberOption } from '../option-parsers.js';
 
 interface ServeFlags {
-  port: string;
+  port: number;
   model?: string | true;
+  registryDir?: string;
 }
+
+/** The prefix of a `--model` that names a version of the local registry. */
+const REGISTRY_PREFIX = 'registry:';
 
 /** Registers `defectkit serve`. */
 export function registerServe(program: Command): void {
@@ -14,25 +19,38 @@ export function registerServe(program: Command): void {
     .addHelpText(
       'after',
       helpFooter(
-        [
-          'defectkit serve',
-          'defectkit serve --port 0 --model models/pcb-defects-frcnn',
-        ],
-        [ENV.model],
+        ['defectkit serve', 'defectkit serve --port 0 --model models/pcb-defects', 'defectkit serve --model registry:PCB_DEFECTS@V1'],
+        [ENV.model, ['DEFECTKIT_HOME', 'the local registry of --model registry:... is DEFECTKIT_HOME/registry (default ~/.defectkit/registry)']],
       ),
     )
-    .option('--port <n>', 'TCP port on 127.0.0.1 (0 picks a free one)', '8686')
-    .option('-m, --model [path]', 'model folder (model.onnx + model.json) or .onnx file the page runs (default: $DEFECTKIT_MODEL, else the shipped PCB model)')
+    .option('--port <n>', 'TCP port on 127.0.0.1 (0 picks a free one)', numberOption('port', { min: 0, max: 65535, integer: true, expected: 'an integer 0-65535' }), 8686)
+    .option(
+      '-m, --model [model]',
+      'model folder (model.onnx + model.json) or .onnx file the page runs, or registry:<NAME>[@<version or alias>] from the local registry; without a value: the shipped models/pcb-defects',
+    )
+    .option('--registry-dir <dir>', 'the local registry folder for --model registry:... (default $DEFECTKIT_HOME/registry, ~/.defectkit/registry)')
     .action(async (flags: ServeFlags) => {
       const { InvalidArgumentError } = await import('@defectkit/core');
-      const port = Number(flags.port);
-      if (!/^\d+$/.test(flags.port) || port > 65535) {
-        throw new InvalidArgumentError('INVALID_OPTION', `--port must be an integer 0-65535 (got "${flags.port}")`, { field: 'port', value: flags.port });
-      }
+      const { mkdtemp, rm } = await import('node:fs/promises');
+      const { tmpdir } = await import('node:os');
+      const { join } = await import('node:path');
       const { defaultModelDir, findModelFiles } = await import('@defectkit/backend-node');
-      const files = findModelFiles(typeof flags.model === 'string' ? flags.model : defaultModelDir());
+      const model = typeof flags.model === 'string' ? flags.model : defaultModelDir();
+      let exported: string | undefined;
+      let files: { onnx: string; card: string | undefined };
+      if (model.startsWith(REGISTRY_PREFIX)) {
+        // A registry version is exported to a private temporary folder for the life of the server.
+        const [name = '', version = 'DEFAULT'] = model.slice(REGISTRY_PREFIX.length).split('@');
+        if (name === '') throw new InvalidArgumentError('INVALID_OPTION', `--model ${model}: name the model, registry:<NAME>[@<version>]`, { field: 'model', value: model });
+        const { LocalRegistry } = await import('@defectkit/registry');
+        const registry = new LocalRegistry(flags.registryDir === undefined ? {} : { dir: flags.registryDir });
+        const chosen = await (await registry.model(name)).version(version);
+        exported = await mkdtemp(join(tmpdir(), 'defectkit-serve-'));
+        await chosen.export(join(exported, 'model'));
+        files = findModelFiles(join(exported, 'model'));
+      } else files = findModelFiles(model);
       const { startAppServer } = await import('@defectkit/app');
-      const app = await startAppServer({ port, model: { onnx: files.onnx, card: files.card } });
+      const app = await startAppServer({ port: flags.port, model: { onnx: files.onnx, card: files.card } });
       process.stdout.write(`listening ${app.url}\n`);
       // Serve until interrupted.
       await new Promise<void>((resolve) => {
@@ -45,5 +63,6 @@ export function registerServe(program: Command): void {
         process.on('SIGTERM', stop);
       });
       await app.close();
+      if (exported) await rm(exported, { recursive: true, force: true });
     });
 }
