@@ -89,12 +89,13 @@ describe('defectkit registry / defectkit snowflake', () => {
     expect(JSON.parse((await cli('registry', 'list', '--json', ...sf)).stdout)).toEqual([]);
   }, 120_000);
 
-  it('defectkit detect --log snowflake:<connection> appends every detection to DEFECT_LOGS', async () => {
+  it('defectkit detect --log snowflake:<connection> logs the board and every detection to the inspection log', async () => {
+    expect((await cli('snowflake', 'setup', '--connection', 'local')).code).toBe(0);
     const detected = await cli('detect', images[0]!, '--model', model, '--log', 'snowflake:local');
     expect(detected.code).toBe(0);
     const count = (JSON.parse(detected.stdout) as Array<{ detections: unknown[] }>)[0]!.detections.length;
     expect(count).toBeGreaterThan(0);
-    expect(detected.stderr).toContain(`logged ${count} detections to CLI.REG.DEFECT_LOGS`);
+    expect(detected.stderr).toContain(`logged 1 boards (${count} defect calls) to CLI.REG`);
     const session = await SnowflakeSession.connect();
     try {
       expect(await session.execute("SELECT COUNT(*) AS N FROM CLI.REG.DEFECT_LOGS WHERE BOARD_ID = '00041000_test' AND MODEL_NAME = 'synthetic-bcn'")).toEqual([{ N: count }]);
@@ -106,7 +107,7 @@ describe('defectkit registry / defectkit snowflake', () => {
   }, 120_000);
 
   it('defectkit snowflake setup and upload-dataset', async () => {
-    expect(JSON.parse((await cli('snowflake', 'setup', '--json')).stdout)).toEqual({ tables: ['CLI.REG.DEFECT_LOGS', 'CLI.REG.PCB_METADATA'] });
+    expect(JSON.parse((await cli('snowflake', 'setup', '--json')).stdout)).toMatchObject({ tables: ['CLI.REG.BOARD_INSPECTIONS', 'CLI.REG.DEFECT_LOGS', 'CLI.REG.PCB_METADATA'] });
     const dir = await smallDeepPcb(deeppcbDir);
     const first = await cli('snowflake', 'upload-dataset', dir, '--format', 'deeppcb', '--stage', '@CLI.REG.IMAGES/g41', '--table', 'CLI.REG.LABELS', '--json');
     expect(first.code).toBe(0);

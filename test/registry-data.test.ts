@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DefectKitError } from '@defectkit/core';
 import { startSnowflakeLocal, type SnowflakeLocal } from '@defectkit/snowflake-local';
-import { logDetections, logDetectionsTo, setupDefectLogTables, SnowflakeSession, uploadDataset } from '@defectkit/snowflake';
+import { SnowflakeSession, uploadDataset } from '@defectkit/snowflake';
 import { CuttableProxy, smallDeepPcb as makeSmallDeepPcb, smallDeepPcbIds, snowflakeHomeFor } from '../packages/registry/src/testing/snowflake-fixtures.js';
 import { deeppcbDir } from './support/paths.js';
 
@@ -20,7 +20,7 @@ async function errorOf(promise: Promise<unknown>): Promise<DefectKitError> {
   throw new Error('expected a DefectKitError, nothing was thrown');
 }
 
-describe('dataset upload and defect logs against snowflake-local', () => {
+describe('dataset upload against snowflake-local (the inspection log: test/inspection-*.test.ts)', () => {
   let server: SnowflakeLocal;
   let home: string;
   let session: SnowflakeSession;
@@ -35,43 +35,6 @@ describe('dataset upload and defect logs against snowflake-local', () => {
   afterAll(async () => {
     await session?.close();
     await server?.close();
-  });
-
-  it('setup creates DEFECT_LOGS and PCB_METADATA; logDetections appends one bound row per detection', async () => {
-    await setupDefectLogTables(session, { database: 'ML', schema: 'PCB' });
-    await setupDefectLogTables(session, { database: 'ML', schema: 'PCB' }); // idempotent
-    const at = new Date('2026-03-04T05:06:07.890Z');
-    const detection = (label: string, score: number) => ({ x1: 1.5, y1: 2.25, x2: 30, y2: 40.125, score, classId: 0, label });
-    const written = await logDetections(
-      session,
-      [
-        { image: '/boards/00041000_test.jpg', detections: [detection('open', 0.9), detection("o'short", 0.8)] },
-        { image: 'b2.png', boardId: 'BOARD-7', detections: [detection('spur', 0.5)] },
-        { image: 'empty.jpg', detections: [] },
-      ],
-      { name: 'PCB_DEFECTS', version: 'V3' },
-      { database: 'ML', schema: 'PCB', at, batchRows: 2 },
-    );
-    expect(written).toBe(3);
-    const rows = await session.execute('SELECT BOARD_ID, DETECTED_CLASS, CONFIDENCE, X1, Y2, MODEL_NAME, MODEL_VERSION, TS, INFERENCE_ID FROM ML.PCB.DEFECT_LOGS ORDER BY CONFIDENCE DESC');
-    expect(rows.map((r) => [r.BOARD_ID, r.DETECTED_CLASS, r.CONFIDENCE, r.X1, r.Y2, r.MODEL_NAME, r.MODEL_VERSION])).toEqual([
-      ['00041000_test', 'open', 0.9, 1.5, 40.125, 'PCB_DEFECTS', 'V3'],
-      ['00041000_test', "o'short", 0.8, 1.5, 40.125, 'PCB_DEFECTS', 'V3'],
-      ['BOARD-7', 'spur', 0.5, 1.5, 40.125, 'PCB_DEFECTS', 'V3'],
-    ]);
-    expect((rows[0]!.TS as Date).toISOString()).toBe(at.toISOString());
-    expect(rows[0]!.INFERENCE_ID).toBe(rows[1]!.INFERENCE_ID);
-    expect(rows[0]!.INFERENCE_ID).not.toBe(rows[2]!.INFERENCE_ID);
-    expect(await session.execute('SELECT COUNT(*) AS N FROM ML.PCB.PCB_METADATA')).toEqual([{ N: 0 }]);
-  });
-
-  it('logDetectionsTo (detect --log snowflake[:connection]) uses the named connection and creates the tables', async () => {
-    const otherHome = await snowflakeHomeFor(server.url, { database: 'ML', schema: 'LOGS2' });
-    const detections = [{ x1: 0, y1: 0, x2: 1, y2: 1, score: 0.7, classId: 3, label: 'spur' }];
-    const summary = await logDetectionsTo('snowflake:local', [{ image: 'a.jpg', detections }], { name: 'pcb-defects', version: 'local' }, { env: { SNOWFLAKE_HOME: otherHome } });
-    expect(summary).toEqual({ rows: 1, table: 'ML.LOGS2.DEFECT_LOGS' });
-    expect(await session.execute('SELECT BOARD_ID, DETECTED_CLASS, MODEL_NAME FROM ML.LOGS2.DEFECT_LOGS')).toEqual([{ BOARD_ID: 'a', DETECTED_CLASS: 'spur', MODEL_NAME: 'pcb-defects' }]);
-    expect((await errorOf(logDetectionsTo('local', [], { name: 'x', version: 'y' }))).code).toBe('SNOWFLAKE_TARGET');
   });
 
   it('uploads images and labels, skips files already on the stage, and replaces (never duplicates) label rows', async () => {

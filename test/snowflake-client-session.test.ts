@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DefectKitError } from '@defectkit/core';
-import { logDetectionsTo, SnowflakeSession, uploadDataset } from '@defectkit/snowflake';
+import { parseSnowflakeTarget, SnowflakeSession, uploadDataset } from '@defectkit/snowflake';
 import { startSnowflakeLocal, type SnowflakeLocal } from '@defectkit/snowflake-local';
 import { snowflakeHomeFor } from '../packages/registry/src/testing/snowflake-fixtures.js';
 
@@ -66,7 +66,7 @@ describe('the Snowflake client against snowflake-local', () => {
     }
     expect(await session.execute("SHOW STAGES LIKE 'X'")).toEqual([]);
     for (const target of ['local', 'snowflake:', 'snowflake:a b', 's3://bucket']) {
-      expect((await errorOf(logDetectionsTo(target, [], { name: 'M', version: 'V1' }, { env: { SNOWFLAKE_HOME: home } }))).code).toBe('SNOWFLAKE_TARGET');
+      expect((await errorOf(Promise.resolve().then(() => parseSnowflakeTarget(target, 'log target')))).code).toBe('SNOWFLAKE_TARGET');
     }
   });
 

@@ -11,6 +11,8 @@ export interface DetectedImage {
   width: number;
   height: number;
   detections: readonly Detection[];
+  /** The board's verdict as the detector gave it (its thresholds); without one, a board with any call fails. */
+  verdict?: 'pass' | 'fail';
   /** The detector's time for the image in ms, when known. */
   inferenceMs?: number;
 }
@@ -82,6 +84,7 @@ export function boardsFromDetections(results: readonly DetectedImage[], context:
       inferenceMs: result.inferenceMs ?? null,
       productType: context.productType ?? null,
       manufacturingDate: context.manufacturingDate ?? null,
+      verdict: result.verdict ?? (result.detections.length > 0 ? 'fail' : 'pass'),
       defects: result.detections.map((d, n) => ({
         defectId: stableId(inferenceId, n),
         detectedClass: d.label,

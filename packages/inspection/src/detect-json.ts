@@ -34,7 +34,8 @@ export function parseDetectJson(text: string, file: string): DetectedImage[] {
       if ((r.score as number) < 0 || (r.score as number) > 1) throw bad(`detections[${n}].score`, 'in [0, 1]');
       return { x1: r.x1 as number, y1: r.y1 as number, x2: r.x2 as number, y2: r.y2 as number, score: r.score as number, classId: r.classId as number, label: r.label };
     });
-    return { image: e.image, width: e.width, height: e.height, detections };
+    if (e.verdict !== undefined && e.verdict !== 'pass' && e.verdict !== 'fail') throw bad('verdict', 'pass or fail when given');
+    return { image: e.image, width: e.width, height: e.height, ...(e.verdict === undefined ? {} : { verdict: e.verdict }), detections };
   });
 }
 

@@ -1,6 +1,5 @@
 export { InspectionError } from './errors.js';
 export {
-  boardVerdict,
   CALL_VERDICTS,
   type BoardInspection,
   type BoardVerdict,
@@ -22,3 +21,4 @@ export { isInspectionTarget, openInspectionStore, type OpenInspectionStoreOption
 export { logInspections, type LoggedInspections } from './log-inspections.js';
 export { BOARD_ID_FROM, boardIdOf, boardsFromDetections, type BoardIdFrom, type DetectedImage, type InspectionContext } from './board-inspections.js';
 export { parseDetectJson, readDetectJson } from './detect-json.js';
+export { modelFileVersion } from './model-version.js';

@@ -1,4 +1,4 @@
-/** A board's outcome: `fail` when the model called at least one defect on it, `pass` otherwise. */
+/** A board's outcome, as the detector decided it (its verdict thresholds), else `fail` when it has any call. */
 export type BoardVerdict = 'pass' | 'fail';
 
 /** A reviewer's verdict on a defect row: a confirmed call, a false call, or a defect the model missed. */
@@ -49,13 +49,10 @@ export interface BoardInspection {
   productType: string | null;
   /** PCB_METADATA.MANUFACTURING_DATE as `YYYY-MM-DD`, or null. */
   manufacturingDate: string | null;
+  /** VERDICT. */
+  verdict: BoardVerdict;
   /** The model's calls (none on a clean board). */
   defects: DefectCall[];
-}
-
-/** The verdict of a board from its calls. */
-export function boardVerdict(board: Pick<BoardInspection, 'defects'>): BoardVerdict {
-  return board.defects.length > 0 ? 'fail' : 'pass';
 }
 
 /** A reviewer's verdict on one model call. */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DefectKitError } from '@defectkit/core';
 import { InspectionError } from './errors.js';
-import { boardVerdict, CALL_VERDICTS, type BoardInspection, type BoundingBox, type CallReview, type DefectRow, type MissedDefect, type ReviewVerdict } from './inspection-records.js';
+import { CALL_VERDICTS, type BoardInspection, type BoundingBox, type CallReview, type DefectRow, type MissedDefect, type ReviewVerdict } from './inspection-records.js';
 import { BOARD_INSPECTIONS, createTableSql, DEFECT_LOGS, LOG_TABLES, PCB_METADATA, probeTableSql } from './inspection-schema.js';
 import type { InspectionFilter, InspectionStore, InspectionSummary, LogSummary } from './inspection-store.js';
 import { VIEW_NAMES, viewsSql, type ViewName } from './inspection-views.js';
@@ -125,7 +125,7 @@ export class SqlInspectionStore implements InspectionStore {
     // The latest inspection of a board sets its metadata.
     const metadata = new Map<string, SqlValue[]>();
     for (const b of fresh) {
-      boardRows.push([b.inferenceId, b.boardId, b.imagePath, b.timestamp, b.factoryLineId, b.shift, b.modelName, b.modelVersion, boardVerdict(b), b.defects.length, b.imageWidth, b.imageHeight, b.inferenceMs]);
+      boardRows.push([b.inferenceId, b.boardId, b.imagePath, b.timestamp, b.factoryLineId, b.shift, b.modelName, b.modelVersion, b.verdict, b.defects.length, b.imageWidth, b.imageHeight, b.inferenceMs]);
       for (const d of b.defects) {
         defectRows.push([d.defectId, b.inferenceId, b.boardId, b.timestamp, d.detectedClass, d.confidenceScore, JSON.stringify(d.boundingBox), b.modelName, b.modelVersion, 'model', null, null, null]);
       }

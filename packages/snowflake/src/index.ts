@@ -22,7 +22,5 @@ export {
 export { SnowflakeSession, type BindValue, type Row, type SnowflakeSessionOptions } from './snowflake-session.js';
 export { matchSnowflakeTarget, parseSnowflakeTarget, type SnowflakeTarget } from './snowflake-target.js';
 export { fileUrlSql } from './file-url.js';
-export { defectLogTablesSql, logDetections, setupDefectLogTables, type ImageDetectionsRecord, type LogDetectionsOptions, type LogTablesLocation } from './defect-logs.js';
-export { logDetectionsTo, type LogTargetSummary } from './log-target.js';
 export { uploadDataset, type UploadDatasetOptions, type UploadProgress, type UploadSummary } from './upload-dataset.js';
 export { WRITTEN_BY_DEFECTKIT, writeConnection, type WriteConnectionOptions } from './write-connection.js';

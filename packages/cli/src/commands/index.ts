@@ -3,6 +3,7 @@ import { registerConvert } from './convert.js';
 import { registerDataset } from './dataset.js';
 import { registerDetect } from './detect.js';
 import { registerEval } from './eval.js';
+import { registerLog } from './log.js';
 import { registerNotebook } from './notebook.js';
 import { registerRegistry } from './registry.js';
 import { registerServe } from './serve.js';
@@ -15,6 +16,7 @@ export function registerCommands(program: Command): void {
   registerDataset(program);
   registerEval(program);
   registerDetect(program);
+  registerLog(program);
   registerNotebook(program);
   registerSnowflakeLocal(program);
   registerRegistry(program);
