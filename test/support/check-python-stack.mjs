@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // Pre-check of `npm run test:python`: the `*.python.test.ts` files need Debian's python3 with torch, torchvision,
-// onnx, numpy, OpenCV, PyYAML and Pillow. Without them, say in one line what to install instead of 20 stack traces.
+// onnx, numpy, OpenCV, PyYAML and Pillow, and CPython 3.11 with offline wheels for the model-handler runtime.
+// Without them, say in one line what to install instead of dozens of stack traces.
 import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
 
 const python = process.env.DEFECTKIT_PYTHON ?? '/usr/bin/python3';
 // Python module name -> the Debian package that provides it.
@@ -9,25 +11,19 @@ const modules = { torch: 'python3-torch', torchvision: 'python3-torchvision', on
 const probe = `import importlib.util, json; print(json.dumps([m for m in ${JSON.stringify(Object.keys(modules))} if importlib.util.find_spec(m) is None]))`;
 const r = spawnSync(python, ['-c', probe], { encoding: 'utf8' });
 const missing = r.status === 0 ? JSON.parse(r.stdout) : Object.keys(modules);
+const problems = [];
 if (missing.length > 0) {
   const what = r.status === 0 ? `${python} lacks ${missing.join(', ')}` : `${python} cannot run (${r.error?.code ?? r.stderr.trim().split('\n').pop()})`;
-  process.stderr.write(`test:python: ${what}; install them with: apt-get install python3 ${missing.map((m) => modules[m]).join(' ')} (or set DEFECTKIT_PYTHON)\n`);
-  process.exit(1);
+  problems.push(`${what}: apt-get install python3 ${missing.map((m) => modules[m]).join(' ')} (or set DEFECTKIT_PYTHON)`);
 }
-
-// snowflake-local runs model handlers in a CPython 3.11 virtualenv built from offline wheels (model-handler-*,
-// registry-snowflake-predict, detector-conformance-remote): check the interpreter and the wheel folder too.
+// The model-handler runtime (packages/snowflake-local/src/python-env.ts): python3.11 and wheels of its packages.
 const python311 = process.env.DEFECTKIT_PYTHON311 ?? 'python3.11';
+if (spawnSync(python311, ['--version']).status !== 0) problems.push(`${python311} is missing: install CPython 3.11 (or set DEFECTKIT_PYTHON311)`);
 const wheels = process.env.DEFECTKIT_WHEELS ?? '/opt/pypi/files';
-const v = spawnSync(python311, ['-c', 'import sys; print("%d.%d" % sys.version_info[:2])'], { encoding: 'utf8' });
-if (v.status !== 0 || v.stdout.trim() !== '3.11') {
-  process.stderr.write(`test:python: model handlers need CPython 3.11: "${python311}" ${v.status === 0 ? `is ${v.stdout.trim()}` : 'cannot run'} (install python3.11 or set DEFECTKIT_PYTHON311)\n`);
-  process.exit(1);
-}
-const { readdirSync, existsSync } = await import('node:fs');
-const files = existsSync(wheels) ? readdirSync(wheels).map((f) => f.toLowerCase()) : [];
-const lacking = ['numpy', 'onnxruntime', 'pandas', 'pillow'].filter((name) => !files.some((f) => f.startsWith(`${name}-`) && f.endsWith('.whl')));
-if (lacking.length > 0) {
-  process.stderr.write(`test:python: the wheel folder ${wheels} lacks ${lacking.join(', ')} for CPython 3.11 (set DEFECTKIT_WHEELS to a folder filled by pip download)\n`);
+const files = existsSync(wheels) ? readdirSync(wheels) : [];
+const absent = ['numpy', 'onnxruntime', 'pandas', 'pillow'].filter((p) => !files.some((f) => f.toLowerCase().startsWith(`${p}-`)));
+if (absent.length > 0) problems.push(`no ${absent.join(', ')} wheels in ${wheels} (set DEFECTKIT_WHEELS to a folder of CPython 3.11 wheels)`);
+if (problems.length > 0) {
+  process.stderr.write(`test:python: missing ${problems.join('; ')}\n`);
   process.exit(1);
 }
