@@ -3,7 +3,7 @@
 // the documented air-gapped setting, then run the README's library example as .mjs and as strictly type-checked .ts,
 // and `npx defectkit detect <image> --format json` with no model argument. Runs on the built packages (`npm run
 // build`, which `npm ci` runs through `prepare`).
-import { execFile, type ExecFileOptions } from 'node:child_process';
+import { execFile, type ExecFileOptionsWithStringEncoding } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -19,7 +19,7 @@ afterAll(() => rmSync(app, { recursive: true, force: true }));
 
 /** The documented air-gapped install: the variable onnxruntime-node's install script reads (README of backend-node). */
 const airGapped = { ...process.env, ONNXRUNTIME_NODE_INSTALL: 'skip', npm_config_update_notifier: 'false' };
-const inApp = (extra: ExecFileOptions = {}): ExecFileOptions => ({ cwd: app, env: airGapped, maxBuffer: 64 << 20, ...extra });
+const inApp = (): ExecFileOptionsWithStringEncoding => ({ cwd: app, env: airGapped, maxBuffer: 64 << 20, encoding: 'utf8' });
 
 /** The root README's library example: the first TypeScript block under "## Library example". */
 function libraryExample(): string {
