@@ -1,4 +1,4 @@
-import type { VerdictRule } from '@defectkit/postprocess';
+import type { TileMergeOptions, VerdictRule } from '@defectkit/postprocess';
 import type { DetectionOutcome, DetectionResult } from './detection-result.js';
 import type { DetectorEvents, DetectorListener } from './progress.js';
 
@@ -16,6 +16,25 @@ export interface DetectionThresholds {
   agnostic?: boolean;
   /** Overrides of the verdict rule (the card's `verdict`); class thresholds are merged over the card's. */
   verdict?: Partial<VerdictRule>;
+  /** Local detectors: run large images as overlapping tiles at scale 1 (references tiled identically), then merge. */
+  tile?: TileOptions;
+}
+
+/**
+ * Tiling of a large image: `size × size` tiles (at most the network input) overlapping by `overlap` (a fraction),
+ * `batch` tiles per model run (default 8 for a dynamic batch axis, else 1), merged by `method` / `match` /
+ * `threshold` (default greedy non-maximum merging, intersection over the smaller box, 0.5).
+ */
+export interface TileOptions extends TileMergeOptions {
+  size: number;
+  overlap: number;
+  batch?: number;
+  /**
+   * Detections reaching within this many pixels of a tile edge shared with a neighbour are dropped, since the
+   * neighbour sees that area whole (a trace cut by a tile edge can look like a defect). Default: an eighth of the
+   * overlap in pixels (0 without overlap); image edges never drop anything.
+   */
+  edgeMargin?: number;
 }
 
 /** An image with its golden reference (a defect-free board of the same design, same size and framing). */

@@ -20,7 +20,7 @@ export type { ImagePreprocessor, LetterboxPlacement, PreparedImage } from './ima
 export { fillChw } from './chw-fill.js';
 export type { DetectionOutcome, DetectionResult, DetectionTimings } from './detection-result.js';
 export { ProgressEmitter, type DetectorEvents, type DetectorListener } from './progress.js';
-export { isImagePair, type Detector, type DetectAllOptions, type DetectOptions, type DetectionThresholds, type DetectorInput, type ImagePair } from './detector-contract.js';
+export { isImagePair, type Detector, type DetectAllOptions, type DetectOptions, type DetectionThresholds, type DetectorInput, type ImagePair, type TileOptions } from './detector-contract.js';
 export { estimateShift, shiftReference, type ImageShift, type ShiftEstimateOptions } from './phase-correlation.js';
 export type { Verdict, VerdictRule } from '@defectkit/postprocess';
 export { createDetector, type CoreOutcome, type CoreResult, type DetectorCore } from './create-detector.js';

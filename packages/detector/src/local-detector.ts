@@ -1,11 +1,14 @@
-import { decodeDetections, mergeVerdictRule, type BoxPlacement } from '@defectkit/postprocess';
+import { InvalidArgumentError, type Detection } from '@defectkit/core';
+import { decodeDetections, mergeTileDetections, mergeVerdictRule, tileGrid, type BoxPlacement } from '@defectkit/postprocess';
 import type { Backend } from './backend.js';
 import { createDetector, type CoreOutcome, type CoreResult, type DetectorCore } from './create-detector.js';
 import type { DetectionResult } from './detection-result.js';
-import type { DetectAllOptions, DetectionThresholds, DetectOptions, Detector, DetectorInput } from './detector-contract.js';
+import type { DetectAllOptions, DetectionThresholds, DetectOptions, Detector, DetectorInput, TileOptions } from './detector-contract.js';
 import { BackendError, ImageReferenceError, ModelSpecError } from './errors.js';
 import type { ImagePreprocessor, PreparedImage } from './image-preprocessor.js';
+import type { ModelInputSpec } from './model-card.js';
 import { checkOutputDims, type ModelSpec } from './model-spec.js';
+import { cutTile } from './tile-tensor.js';
 import { estimateShift, shiftReference, type ImageShift } from './phase-correlation.js';
 import type { DetectorEvents, DetectorListener } from './progress.js';
 import type { Tensor } from './tensor.js';
@@ -117,9 +120,9 @@ export class LocalDetector<TImage> implements Detector<TImage> {
   }
 
   /** One image as the network takes it: the image alone, or the image with its reference's planes stacked after it. */
-  private async prepare(image: TImage, reference: TImage | undefined): Promise<PreparedImage> {
-    if (reference === undefined) return this.preprocessor.prepare(image, this.spec.input);
-    const [a, b] = await Promise.all([this.preprocessor.prepare(image, this.spec.input), this.preprocessor.prepare(reference, this.spec.input)]);
+  private async prepare(image: TImage, reference: TImage | undefined, input: ModelInputSpec = this.spec.input): Promise<PreparedImage> {
+    if (reference === undefined) return this.preprocessor.prepare(image, input);
+    const [a, b] = await Promise.all([this.preprocessor.prepare(image, input), this.preprocessor.prepare(reference, input)]);
     if (a.width !== b.width || a.height !== b.height || a.dims.some((d, i) => d !== b.dims[i])) {
       const name = this.preprocessor.describe(image);
       const ref = this.preprocessor.describe(reference);
@@ -130,6 +133,17 @@ export class LocalDetector<TImage> implements Detector<TImage> {
 
   /** The core batch: prepares every image (failures stay per image), runs the good ones, decodes each. */
   private async runBatch(images: readonly TImage[], options: DetectOptions, references?: readonly TImage[]): Promise<CoreOutcome[]> {
+    if (options.tile) {
+      const outcomes: CoreOutcome[] = [];
+      for (const [i, image] of images.entries()) {
+        try {
+          outcomes.push({ ok: true, result: await this.runTiled(image, references?.[i], options, options.tile) });
+        } catch (error) {
+          outcomes.push({ ok: false, error });
+        }
+      }
+      return outcomes;
+    }
     if (!this.spec.dynamicBatch || images.length === 1) {
       const outcomes: CoreOutcome[] = [];
       for (const [i, image] of images.entries()) {
@@ -158,6 +172,55 @@ export class LocalDetector<TImage> implements Detector<TImage> {
       }
     }
     return outcomes as CoreOutcome[];
+  }
+
+  /**
+   * One large image as tiles: prepared once at its own size (with its reference, lined up, stacked), cut into
+   * overlapping tiles at scale 1, `batch` tiles per model run, detections moved to image pixels and merged, then
+   * `maxDet` by score.
+   */
+  private async runTiled(image: TImage, reference: TImage | undefined, options: DetectOptions, tile: TileOptions): Promise<CoreResult> {
+    const { width: inW, height: inH } = this.spec.input;
+    if (this.spec.input.resize !== 'letterbox') throw new InvalidArgumentError('INVALID_OPTION', 'tiling needs a model with a letterbox input', { field: 'tile' });
+    if (!Number.isInteger(tile.size) || tile.size < 1 || tile.size > Math.min(inW, inH))
+      throw new InvalidArgumentError('INVALID_OPTION', `tile size must be an integer from 1 to the network input (${Math.min(inW, inH)}), got ${tile.size}`, { field: 'tile', value: tile.size });
+    const full = await this.prepare(image, reference, { ...this.spec.input, resize: 'none' });
+    const tiles = tileGrid(full.width, full.height, tile.size, tile.overlap);
+    const batch = Math.max(1, Math.floor(tile.batch ?? (this.spec.dynamicBatch ? 8 : 1)));
+    const found: Detection[] = [];
+    let inference = 0;
+    let postprocess = 0;
+    let preprocess = 0;
+    const perTile = { ...options, maxDet: options.maxDet ?? this.defaults.maxDet };
+    const margin = Math.max(0, tile.edgeMargin ?? Math.floor((tile.size * tile.overlap) / 8));
+    // A box near an edge this tile shares with a neighbour is left to the neighbour, which sees that area whole.
+    const inner = (t: (typeof tiles)[number], d: Detection): boolean =>
+      (t.x > 0 && d.x1 < margin) ||
+      (t.y > 0 && d.y1 < margin) ||
+      (t.x + t.width < full.width && d.x2 > t.width - margin) ||
+      (t.y + t.height < full.height && d.y2 > t.height - margin);
+    for (let s = 0; s < tiles.length; s += batch) {
+      const group = tiles.slice(s, s + batch);
+      const tc = now();
+      const prepared = group.map((t) => cutTile(full, t, this.spec.input));
+      preprocess += now() - tc;
+      const results = await this.runPrepared(prepared, perTile);
+      results.forEach((r, k) => {
+        const t = group[k]!;
+        inference += r.timings.inference;
+        postprocess += r.timings.postprocess;
+        for (const d of r.detections) if (!inner(t, d)) found.push({ ...d, x1: d.x1 + t.x, y1: d.y1 + t.y, x2: d.x2 + t.x, y2: d.y2 + t.y });
+      });
+    }
+    const tm = now();
+    const merged = mergeTileDetections(found, tile).slice(0, options.maxDet ?? this.defaults.maxDet);
+    postprocess += now() - tm;
+    return {
+      detections: merged,
+      width: full.width,
+      height: full.height,
+      timings: { decode: full.timings.decode, preprocess: full.timings.preprocess + preprocess, inference, postprocess },
+    };
   }
 
   /** Stacks prepared images into one input, runs the backend once and decodes the batch with the one decoder. */

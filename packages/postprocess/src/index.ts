@@ -62,6 +62,9 @@ export { softNms, type SoftNmsOptions, type SoftNmsResult } from './nms/soft-nms
 export { weightedBoxFusion, type WeightedBoxFusionOptions, type WeightedBoxFusionResult } from './nms/weighted-box-fusion.js';
 export { boxIou } from './nms/box-iou.js';
 export { boardVerdict, mergeVerdictRule, parseVerdictSpec, verdictThreshold, type Verdict, type VerdictRule } from './board/board-verdict.js';
+export { boardMetrics, BOARD_SWEEP, type BoardCounts, type BoardMetricsOptions, type BoardMetricsResult } from './board/board-metrics.js';
+export { tileGrid, type Tile } from './tiling/tile-grid.js';
+export { mergeTileDetections, overlapMeasure, type TileMergeOptions } from './tiling/merge-tile-detections.js';
 export {
   cocoEvaluate,
   type CocoEvalInput,

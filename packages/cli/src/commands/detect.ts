@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { ENV, helpFooter } from '../help-examples.js';
-import { choiceOption, deviceOption, positiveIntOption, unitOption, type Device } from '../option-parsers.js';
+import { choiceOption, deviceOption, numberOption, positiveIntOption, unitOption, type Device } from '../option-parsers.js';
 
 /** The result formats `defectkit detect` writes (the library's RESULT_FORMATS; listed here so --help needs no import). */
 const FORMATS = ['json', 'yolo', 'coco', 'deeppcb'] as const;
@@ -25,6 +25,10 @@ interface DetectFlags {
   reference?: string;
   align: 'none' | 'shift';
   verdictConf?: string;
+  tile?: number;
+  overlap: number;
+  tileMerge: 'nms' | 'greedy-nmm';
+  tileMatch: 'iou' | 'ios';
 }
 
 const ms = (value: number): string => `${value.toFixed(1)}ms`;
@@ -86,6 +90,10 @@ export function registerDetect(program: Command): void {
     .option('--board-id-from <rule>', 'with --log: the board id is the image file name (name) or its folder name (folder)', choiceOption('board-id-from', ['name', 'folder'] as const), 'name' as const)
     .option('--reference <source>', 'golden reference of each image, for a model that compares against one: auto (X_test.jpg pairs with X_temp.jpg beside it; X_temp images are then references, not boards) or a folder holding the same file names')
     .option('--align <mode>', 'none or shift: line each reference up with its image (phase correlation, up to 16 px) before comparing', choiceOption('align', ['none', 'shift'] as const), 'none' as const)
+    .option('--tile <size>', 'detect large scans as overlapping size x size tiles at scale 1 (at most the network input), batched through the model, then merged', positiveIntOption('tile'))
+    .option('--overlap <fraction>', 'with --tile: overlap of neighbouring tiles, a fraction of the tile in [0, 1)', numberOption('overlap', { min: 0, max: 0.99, expected: 'a fraction in [0, 1)' }), 0.2)
+    .option('--tile-merge <method>', 'with --tile: greedy-nmm (merge each group into its enclosing box) or nms', choiceOption('tile-merge', ['greedy-nmm', 'nms'] as const), 'greedy-nmm' as const)
+    .option('--tile-match <measure>', 'with --tile: ios (intersection over the smaller box) or iou, matched above 0.5', choiceOption('tile-match', ['ios', 'iou'] as const), 'ios' as const)
     .option('--verdict-conf <rule>', 'pass/fail thresholds: a score for every class and/or class=score pairs, e.g. 0.5,short=0.3 (default: the model card)')
     .action(async (inputs: string[], flags: DetectFlags) => {
       const { InvalidArgumentError } = await import('@defectkit/core');
@@ -157,7 +165,8 @@ export function registerDetect(program: Command): void {
       const total = pairs.length;
       const started = performance.now();
       try {
-        for await (const outcome of detector.detectAll(pairs, { batchSize, concurrency })) {
+        const tile = flags.tile === undefined ? {} : { tile: { size: flags.tile, overlap: flags.overlap, method: flags.tileMerge, match: flags.tileMatch } };
+        for await (const outcome of detector.detectAll(pairs, { batchSize, concurrency, ...tile })) {
           done++;
           const prefix = `image ${done}/${total} ${outcome.image}:`;
           if (tty) process.stderr.write('\r\x1b[2K');
