@@ -23,7 +23,7 @@ describe('defectkit --help', () => {
     const { stdout, code } = await cli(...path, '--help');
     expect(code).toBe(0);
     const tail = stdout.slice(stdout.lastIndexOf('\nExamples:\n'));
-    expect(tail.startsWith('\nExamples:\n'), `no Examples section:\n${stdout}`).toBe(true);
+    expect(tail.startsWith('\nExamples:\n'), `defectkit ${path.join(' ')} --help has no Examples section: add .addHelpText('after', helpFooter([examples], [environment])) from packages/cli/src/help-examples.ts`).toBe(true);
     const [examplesPart, environmentPart = ''] = tail.split('\nEnvironment:\n');
     const examples = examplesPart!.split('\n').filter((l) => l.startsWith('  $ ')).map((l) => l.slice(4));
     expect(examples.length).toBeGreaterThanOrEqual(2);
