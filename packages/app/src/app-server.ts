@@ -23,10 +23,14 @@ export interface ServedModel {
   card?: string | undefined;
 }
 
-/** One extra GET route (the dashboard's API, say): `path` is matched exactly. */
+/**
+ * One extra route (the dashboard's API, say): `path` is matched exactly. GET (default) also answers HEAD; a POST
+ * route gets the request's JSON object, read through the shared HTTP layer (JSON label, size limits).
+ */
 export interface AppRoute {
   path: string;
-  handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> | void;
+  method?: 'GET' | 'POST';
+  handle(req: IncomingMessage, res: ServerResponse, url: URL, body?: Record<string, unknown>): Promise<void> | void;
 }
 
 /** Options of {@link startAppServer}. */
@@ -94,10 +98,13 @@ export async function startAppServer(options: AppServerOptions = {}): Promise<Ap
       },
     ],
   ]);
-  for (const route of options.routes ?? []) files.set(route.path, route.handle);
+  const posts = new Map<string, AppRoute['handle']>();
+  for (const route of options.routes ?? []) (route.method === 'POST' ? posts : files).set(route.path, route.handle);
 
   const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     guard.check(req);
+    const post = req.method === 'POST' ? posts.get(new URL(req.url ?? '/', 'http://127.0.0.1').pathname) : undefined;
+    if (post) return post(req, res, new URL(req.url ?? '/', 'http://127.0.0.1'), await guard.readJson(req));
     if (req.method !== 'GET' && req.method !== 'HEAD')
       throw new HttpGuardError('HTTP_METHOD_NOT_ALLOWED', 405, `${String(req.method).slice(0, 20)} is not answered here: this server answers GET and HEAD`, { field: 'method', value: String(req.method).slice(0, 20) });
     const declared = Number(req.headers['content-length'] ?? 0);

@@ -22,3 +22,4 @@ export { logInspections, type LoggedInspections } from './log-inspections.js';
 export { BOARD_ID_FROM, boardIdOf, boardsFromDetections, type BoardIdFrom, type DetectedImage, type InspectionContext } from './board-inspections.js';
 export { parseDetectJson, readDetectJson } from './detect-json.js';
 export { modelFileVersion } from './model-version.js';
+export { inspectionSource, type InspectionSource } from './inspection-source.js';

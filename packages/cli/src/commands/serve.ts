@@ -6,6 +6,7 @@ interface ServeFlags {
   port: number;
   model?: string | true;
   registryDir?: string;
+  log: string;
 }
 
 /** The prefix of a `--model` that names a version of the local registry. */
@@ -29,6 +30,7 @@ export function registerServe(program: Command): void {
       'model folder (model.onnx + model.json) or .onnx file the page runs, or registry:<NAME>[@<version or alias>] from the local registry; without a value: the shipped models/pcb-defects',
     )
     .option('--registry-dir <dir>', 'the local registry folder for --model registry:... (default $DEFECTKIT_HOME/registry, ~/.defectkit/registry)')
+    .option('--log <target>', 'the inspection log the dashboard (/dashboard) and review page (/review) read: local ($DEFECTKIT_HOME/inspection.duckdb), snowflake or snowflake:<connection>', 'local')
     .action(async (flags: ServeFlags) => {
       const { InvalidArgumentError } = await import('@defectkit/core');
       const { mkdtemp, rm } = await import('node:fs/promises');
@@ -49,8 +51,11 @@ export function registerServe(program: Command): void {
         await chosen.export(join(exported, 'model'));
         files = findModelFiles(join(exported, 'model'));
       } else files = findModelFiles(model);
-      const { startAppServer } = await import('@defectkit/app');
-      const app = await startAppServer({ port: flags.port, model: { onnx: files.onnx, card: files.card } });
+      const { inspectionSource, isInspectionTarget } = await import('@defectkit/inspection');
+      if (!isInspectionTarget(flags.log)) throw new InvalidArgumentError('INVALID_OPTION', `--log must be local, snowflake or snowflake:<connection> (got "${flags.log}")`, { field: 'log', value: flags.log });
+      const { dashboardRoutes, startAppServer } = await import('@defectkit/app');
+      const source = inspectionSource(flags.log, { warn: (message) => process.stderr.write(`defectkit: warning: ${message}\n`) });
+      const app = await startAppServer({ port: flags.port, model: { onnx: files.onnx, card: files.card }, routes: await dashboardRoutes(source) });
       process.stdout.write(`listening ${app.url}\n`);
       // Serve until interrupted.
       await new Promise<void>((resolve) => {
@@ -63,6 +68,7 @@ export function registerServe(program: Command): void {
         process.on('SIGTERM', stop);
       });
       await app.close();
+      await source.close();
       if (exported) await rm(exported, { recursive: true, force: true });
     });
 }
