@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { ENV, helpFooter } from '../help-examples.js';
+import { choiceOption } from '../option-parsers.js';
 import type { Registry } from '@defectkit/registry';
 
 interface CommonFlags {
@@ -209,10 +210,8 @@ export function registerRegistry(program: Command): void {
     .argument('<NAME>', 'the model name')
     .argument('<images...>', 'image files')
     .option('--version <V>', 'a version name or alias (default: the default version)')
-    .option('--format <format>', 'json (the same JSON as defectkit detect --format json)', 'json')
-    .action(async (name: string, images: string[], flags: CommonFlags & { version?: string; format: string }) => {
-      const { InvalidArgumentError } = await import('@defectkit/core');
-      if (flags.format !== 'json') throw new InvalidArgumentError('INVALID_OPTION', `--format must be json (got "${flags.format}")`, { field: 'format', value: flags.format });
+    .option('--format <format>', 'json (the same JSON as defectkit detect --format json)', choiceOption('format', ['json'] as const), 'json' as const)
+    .action(async (name: string, images: string[], flags: CommonFlags & { version?: string; format: 'json' }) => {
       await using(flags, async (reg) => {
         const { formatJson } = await import('@defectkit/postprocess');
         const version = await (await reg.model(name)).version(flags.version ?? 'DEFAULT');
