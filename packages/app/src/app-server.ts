@@ -1,17 +1,16 @@
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { asTypedError, createHttpGuard, HttpGuardError, sendRefusal, type HttpGuardLimits } from '@defectkit/core/node';
 import { onnxRuntimeWebFile } from '@defectkit/backend-web/node';
 import { pcbDefectsModelDir } from '@defectkit/model-pcb-defects';
 import type { DefectKitError } from '@defectkit/core';
+import { publicDir } from './app-files.js';
 import { bundlePage } from './page-bundle.js';
 import { SECURITY_HEADERS } from './security-headers.js';
 import { sendBody, sendFile } from './served-files.js';
 
-const publicDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'public');
 
 /** The port `defectkit serve` listens on when none is given. */
 export const DEFAULT_PORT = 8686;

@@ -1,15 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { DefectKitError, InvalidArgumentError } from '@defectkit/core';
 import type { InspectionFilter, InspectionSource } from '@defectkit/inspection';
 import type { AppRoute } from '../app-server.js';
 import { sendError } from '../app-server.js';
 import { bundlePage } from '../page-bundle.js';
+import { publicDir } from '../app-files.js';
 import { sendBody } from '../served-files.js';
-
-const publicDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'public');
 
 /** Errors the caller made (a bad filter, an unknown defect): 400 with the typed error, never 500. */
 const CLIENT_ERRORS = new Set(['INSPECTION_INPUT', 'INSPECTION_REVIEW', 'INVALID_OPTION']);
