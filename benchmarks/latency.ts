@@ -1,5 +1,8 @@
-// Detection latency per stage, CPU and CUDA, batch 1 and 8:
-//   npx tsx benchmarks/latency.ts [--model models/pcb-defects] [--images <dir>] [--runs 40] [--warmup 5] [--out benchmarks/results/latency.json]
+// Detection latency per stage, CPU and CUDA, batch 1 and 8, and folder throughput against the bare model:
+//   npx tsx benchmarks/latency.ts [--model models/pcb-defects] [--images <dir>] [--runs 40] [--warmup 5] [--folder-rounds 3] [--out benchmarks/results/latency.json]
+// Folder throughput: `detectAll` over the images (decode, preprocess, run, decode outputs; concurrency 1 and 2)
+// against a loop of bare backend runs (one `session.run` each) on tensors prepared beforehand, interleaved in the
+// same process, rounds alternating, so load on the machine hits both alike; ratio = bare time / folder time.
 // Prints a table, writes the JSON and, for the shipped model (or with --readme), rewrites the "Latency" section of
 // benchmarks/README.md (other sections are left alone). Images default to DeepPCB test images under DEEPPCB_DIR.
 import { readFileSync } from 'node:fs';
@@ -22,6 +25,7 @@ const { values } = parseArgs({
     batches: { type: 'string', default: '1,8' },
     out: { type: 'string', default: join('benchmarks', 'results', 'latency.json') },
     readme: { type: 'boolean', default: false },
+    'folder-rounds': { type: 'string', default: '3' },
   },
 });
 
@@ -117,6 +121,45 @@ for (const device of values.devices!.split(',') as ('cpu' | 'cuda')[]) {
   await detector.dispose();
 }
 
+/** Folder throughput: ms per image of detectAll (per concurrency) and of bare backend runs, rounds interleaved. */
+interface FolderRow {
+  concurrency: number;
+  folderMs: number;
+  bareMs: number;
+  ratio: number;
+}
+async function folderThroughput(rounds: number): Promise<FolderRow[]> {
+  const detector = await loadDetector(modelDir, { device: 'cpu' });
+  try {
+    const { spec, backend, preprocessor } = detector;
+    if (spec.input.reference) return [];
+    const tensors = await Promise.all(images.map((i) => preprocessor.prepare(i, spec.input)));
+    const bare = async (): Promise<number> => {
+      const t0 = performance.now();
+      for (const t of tensors) await backend.run({ [spec.input.name]: { type: 'float32', data: t.data, dims: spec.input.batchAxis ? [1, ...t.dims] : [...t.dims] } });
+      return (performance.now() - t0) / tensors.length;
+    };
+    const folder = async (concurrency: number): Promise<number> => {
+      const t0 = performance.now();
+      for await (const o of detector.detectAll(images, { concurrency, batchSize: 1 })) if (!o.ok) throw o.error;
+      return (performance.now() - t0) / images.length;
+    };
+    await bare(); // warm-up
+    await folder(2);
+    const samples = new Map<number, { folder: number[]; bare: number[] }>([1, 2].map((c) => [c, { folder: [], bare: [] }]));
+    for (let r = 0; r < rounds; r++)
+      for (const c of [1, 2]) {
+        samples.get(c)!.bare.push(await bare());
+        samples.get(c)!.folder.push(await folder(c));
+      }
+    const med = (v: number[]): number => quantile([...v].sort((a, b) => a - b), 0.5);
+    return [...samples].map(([concurrency, s]) => ({ concurrency, folderMs: med(s.folder), bareMs: med(s.bare), ratio: med(s.bare) / med(s.folder) }));
+  } finally {
+    await detector.dispose();
+  }
+}
+const folderRows = values.devices!.split(',').includes('cpu') ? await folderThroughput(Number(values['folder-rounds'])) : [];
+
 const f = (n: number): string => n.toFixed(2).padStart(8);
 console.log(`\nmodel ${card.name ?? modelDir}, ${images.length} distinct images, ${runs} runs after ${warmup} warm-up, ${cpus().length} CPU(s): ${cpus()[0]?.model ?? '?'}`);
 console.log('ms per image, median / p90');
@@ -129,10 +172,12 @@ for (const r of rows) {
   console.log(`${r.device.padEnd(7)}${`${r.batch}${r.batch > 1 && !r.realBatch ? 's' : ''}`.padStart(6)}${STAGES.map((s) => `${f(r.stats![s].median)}${f(r.stats![s].p90)}`).join('')}   ${(r.overhead! * 100).toFixed(1)}%`);
 }
 console.log('overhead = (total - inference) / inference on the medians; batch "8s" = sequential (fixed batch axis)');
+for (const r of folderRows)
+  console.log(`folder (detectAll, concurrency ${r.concurrency}): ${r.folderMs.toFixed(2)} ms/image; bare session.run on prepared tensors: ${r.bareMs.toFixed(2)} ms/image; ratio ${r.ratio.toFixed(3)}`);
 
 await writeFileAtomic(
   values.out!,
-  `${JSON.stringify({ date: new Date().toISOString(), host: hostname(), cpu: cpus()[0]?.model, cpus: cpus().length, node: process.version, model: modelDir, images: images.length, runs, warmup, rows }, null, 2)}\n`,
+  `${JSON.stringify({ date: new Date().toISOString(), host: hostname(), cpu: cpus()[0]?.model, cpus: cpus().length, node: process.version, model: modelDir, images: images.length, runs, warmup, rows, folder: folderRows }, null, 2)}\n`,
 );
 console.log(`written ${values.out}`);
 
@@ -162,6 +207,10 @@ if (values.readme || values.model === undefined) {
     ...rows
       .filter((r) => r.device === 'cpu' && r.overhead !== undefined)
       .map((r) => `- CPU batch ${r.batch}: overhead ${(r.overhead! * 100).toFixed(1)}% against the aim of 10%: ${r.overhead! < 0.1 ? 'met' : 'not met'} (decode ${r.stats!.decode.median.toFixed(1)} ms + preprocess ${r.stats!.preprocess.median.toFixed(1)} ms + postprocess ${r.stats!.postprocess.median.toFixed(1)} ms beside ${r.stats!.inference.median.toFixed(1)} ms of inference).`),
+    ...folderRows.map(
+      (r) =>
+        `- Folder throughput, CPU, \`detectAll\` with concurrency ${r.concurrency}: ${r.folderMs.toFixed(1)} ms per image against ${r.bareMs.toFixed(1)} ms for bare \`session.run\` on tensors prepared beforehand (same run, rounds interleaved): ratio ${r.ratio.toFixed(3)} (aim 0.95: ${r.ratio >= 0.95 ? 'met' : 'not met'}).`,
+    ),
     ...(rows.some((r) => r.device === 'cuda' && r.unavailable)
       ? ['- CUDA: not measured: the machine that ran this has no usable CUDA provider (see the reason above); no GPU machine was available to this run.']
       : []),

@@ -141,5 +141,54 @@ describe('LocalDetector', () => {
       ['open', 5, 5, 80, 60], // clipped to the 80x60 image
     ]);
   });
-});
 
+  it('runs the model one call at a time while the next images are prepared (detectAll pipelining)', async () => {
+    const events: string[] = [];
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const backend = new FakeBackend();
+    const run = backend.run.bind(backend);
+    backend.run = async (inputs) => {
+      const id = inputs.images!.data[0];
+      events.push(`run ${id}`);
+      maxInFlight = Math.max(maxInFlight, ++inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      inFlight--;
+      events.push(`ran ${id}`);
+      return run(inputs);
+    };
+    const traced: ImagePreprocessor<number> = { describe: preprocessor.describe, prepare: async (image, input) => (events.push(`prepare ${image}`), preprocessor.prepare(image, input)) };
+    const spec = resolveModelSpec({ info: backend.info!, overrides: { classes: ['a', 'b'], input: { channels: 1, width: 32, height: 32 } } });
+    const detector = new LocalDetector(backend, traced, spec, { conf: 0.3 });
+    const scores: number[] = [];
+    for await (const o of detector.detectAll([0.4, 0.5, 0.6, 0.7], { concurrency: 3 })) scores.push(o.ok ? o.result.detections[0]!.score : -1);
+    expect(scores.map((v) => Math.round(v * 10) / 10)).toEqual([0.4, 0.5, 0.6, 0.7]);
+    expect(maxInFlight).toBe(1);
+    // The second and third images were prepared before the first run ended.
+    expect(events.indexOf('prepare 0.5')).toBeLessThan(events.indexOf('ran 0.4000000059604645'));
+    expect(events.indexOf('prepare 0.6')).toBeLessThan(events.indexOf('ran 0.4000000059604645'));
+    expect(events.filter((e) => e.startsWith('run ')).map((e) => Math.round(Number(e.slice(4)) * 10) / 10)).toEqual([0.4, 0.5, 0.6, 0.7]);
+  });
+
+  it('stacks the reference planes after the image planes for a reference model; different sizes are REFERENCE_SIZE', async () => {
+    const backend = new FakeBackend();
+    backend.info!.inputs = [{ name: 'images', type: 'float32', shape: ['batch', 2, 32, 32] }];
+    const seen: number[][] = [];
+    const run = backend.run.bind(backend);
+    backend.run = async (inputs) => {
+      const d = inputs.images!.data as Float32Array;
+      seen.push([...inputs.images!.dims, d[0]!, d[32 * 32]!]);
+      return run(inputs);
+    };
+    const sized: ImagePreprocessor<number> = {
+      describe: preprocessor.describe,
+      prepare: async (image, input) => ({ ...(await preprocessor.prepare(image, input)), ...(image === 9 ? { width: 50 } : {}) }),
+    };
+    const spec = resolveModelSpec({ info: backend.info!, overrides: { classes: ['a', 'b'], input: { channels: 1, width: 32, height: 32, reference: 'stacked' } } });
+    const detector = new LocalDetector(backend, sized, spec, { conf: 0.3 });
+    await detector.detect({ image: 0.8, reference: 0.2 });
+    expect(seen).toEqual([[1, 2, 32, 32, Math.fround(0.8), Math.fround(0.2)]]);
+    await expect(detector.detect({ image: 0.8, reference: 9 })).rejects.toMatchObject({ code: 'REFERENCE_SIZE', details: { file: 'image-0.8', reference: 'image-9' } });
+    await expect(detector.detect(0.8)).rejects.toMatchObject({ code: 'REFERENCE_MISSING' });
+  });
+});

@@ -62,6 +62,8 @@ export class LocalDetector<TImage> implements Detector<TImage> {
   private readonly detector: Detector<TImage>;
   private readonly align: 'none' | 'shift';
   private readonly maxShift: number;
+  /** The tail of the model-run queue: one run at a time, so preparing the next images overlaps the current run. */
+  private runQueue: Promise<unknown> = Promise.resolve();
 
   constructor(
     /** The loaded backend (its `info` must be set). */
@@ -223,6 +225,17 @@ export class LocalDetector<TImage> implements Detector<TImage> {
     };
   }
 
+  /**
+   * Runs `fn` when every earlier model run has finished. Concurrent batches (`detectAll`'s `concurrency`) then
+   * decode and preprocess on sharp's / the platform's threads while the model runs, instead of two runs competing
+   * for the same cores.
+   */
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.runQueue.then(fn, fn);
+    this.runQueue = run.catch(() => undefined);
+    return run;
+  }
+
   /** Stacks prepared images into one input, runs the backend once and decodes the batch with the one decoder. */
   private async runPrepared(prepared: readonly PreparedImage[], options: DetectOptions): Promise<CoreResult[]> {
     const n = prepared.length;
@@ -238,9 +251,13 @@ export class LocalDetector<TImage> implements Detector<TImage> {
       });
     }
     const dims = this.spec.input.batchAxis ? [n, c, h, w] : [c, h, w];
-    const t0 = now();
-    const outputs = await this.backend.run({ [this.spec.input.name]: { type: 'float32', data, dims } });
-    const inference = (now() - t0) / n;
+    let inference = 0;
+    const outputs = await this.exclusive(async () => {
+      const t0 = now();
+      const out = await this.backend.run({ [this.spec.input.name]: { type: 'float32', data, dims } });
+      inference = (now() - t0) / n;
+      return out;
+    });
     const t1 = now();
     const ordered = this.spec.outputNames.map((name) => outputs[name]);
     if (ordered.some((t) => t === undefined)) {
