@@ -106,7 +106,7 @@ async function trainClassifier(): Promise<string> {
       await sharp(join(deeppcbDir, 'PCBData', img.replace(/\.jpg$/, `${suffix}.jpg`))).resize(96, 96).png().toFile(join(dir, `${i}.png`));
     }
   }
-  const project = await emitNotebookProject({ recipe: 'classifier', out: join(work, 'cls-train'), dataset: data, classes: ['TEMPLATE', 'BOARD'], imgsz: 64, epochs: 1 });
+  const project = await emitNotebookProject({ recipe: 'classifier', out: join(work, 'cls-train'), dataset: data, classes: ['TEMPLATE', 'BOARD'], imgsz: 64, epochs: 1, pretrained: false });
   const out = join(work, 'cls-run');
   const r = spawnSync(systemPython, [join(project.dir, 'train.py'), '--local', '--out', out, '--workers', '0', '--threads', '2', '--batch', '4'], {
     encoding: 'utf8',

@@ -70,11 +70,13 @@ function sqlViolations(text: string): string[] {
 
 describe.each(RECIPE_NAMES)('notebook emit --recipe %s', (recipe: RecipeName) => {
   const out = join(work, recipe);
-  const emitted = emitNotebookProject({ recipe, out, dataset: recipe === 'classifier' ? '@DEFECTKIT.TRAINING.DEFECTKIT_STAGE/datasets/xray' : undefined, gpus: 2 });
+  const emitted = emitNotebookProject({ recipe, out, dataset: recipe === 'classifier' ? '@DEFECTKIT_XRAY_PNEUMONIA.TRAINING.DEFECTKIT_STAGE/datasets/xray' : undefined, gpus: 2 });
 
-  it('writes the eight project files, the model handler beside train.py', async () => {
+  it('writes the eight project files, the model handler beside train.py (and the classifier its container job)', async () => {
     const { files, dir } = await emitted;
-    expect(readdirSync(dir).sort()).toEqual(['README.md', 'defectkit_handler.py', 'environment.yml', 'notebook.ipynb', 'setup.sql', 'snowflake.yml', 'teardown.sql', 'train.py']);
+    const job = recipe === 'classifier' ? ['job'] : [];
+    expect(readdirSync(dir).sort()).toEqual(['README.md', 'defectkit_handler.py', 'environment.yml', ...job, 'notebook.ipynb', 'setup.sql', 'snowflake.yml', 'teardown.sql', 'train.py']);
+    if (recipe === 'classifier') expect(readdirSync(join(dir, 'job')).sort()).toEqual(['Dockerfile', 'README.md', 'job-spec.yaml', 'job.sql']);
     for (const f of files) expect(readFileSync(join(dir, f.path), 'utf8')).toBe(f.content);
   });
 
@@ -99,7 +101,9 @@ describe.each(RECIPE_NAMES)('notebook emit --recipe %s', (recipe: RecipeName) =>
     const teardown = splitSqlStatements(readFileSync(join(out, 'teardown.sql'), 'utf8'), 'teardown.sql');
     for (const s of [...setup, ...teardown]) expect(sqlViolations(s.text), `line ${s.line}`).toEqual([]);
     const created = setup.map((s) => /^CREATE ([A-Z ]+?) IF NOT EXISTS ([A-Z0-9_.]+)/.exec(s.text)).filter((m) => m !== null).map((m) => `${m[1]} ${m[2]}`);
-    expect(created).toEqual(expect.arrayContaining(['ROLE DEFECTKIT_TRAINER', 'DATABASE DEFECTKIT', 'SCHEMA DEFECTKIT.TRAINING', 'STAGE DEFECTKIT.TRAINING.DEFECTKIT_STAGE', 'COMPUTE POOL DEFECTKIT_GPU_POOL', 'NETWORK RULE DEFECTKIT.TRAINING.DEFECTKIT_PYPI_RULE', 'EXTERNAL ACCESS INTEGRATION DEFECTKIT_PYPI_ACCESS']));
+    const p = (await emitted).options.name.replace(/-/g, '_').toUpperCase();
+    const db = `DEFECTKIT_${p}`;
+    expect(created).toEqual(expect.arrayContaining([`ROLE ${db}_TRAINER`, `DATABASE ${db}`, `SCHEMA ${db}.TRAINING`, `STAGE ${db}.TRAINING.DEFECTKIT_STAGE`, `COMPUTE POOL ${db}_POOL`, `NETWORK RULE ${db}.TRAINING.${db}_EGRESS`, `EXTERNAL ACCESS INTEGRATION ${db}_ACCESS`]));
     const dropped = teardown.map((s) => /^DROP ([A-Z ]+?) IF EXISTS ([A-Z0-9_.]+)/.exec(s.text)).filter((m) => m !== null).map((m) => `${m[1]} ${m[2]}`);
     for (const c of created) expect(dropped).toContain(c);
     expect(setup.some((s) => /INSTANCE_FAMILY = GPU_NV_M/.test(s.text))).toBe(true); // --gpus 2
@@ -113,7 +117,8 @@ describe.each(RECIPE_NAMES)('notebook emit --recipe %s', (recipe: RecipeName) =>
     const sf = parseYaml(readFileSync(join(out, 'snowflake.yml'), 'utf8')) as { definition_version: number; entities: Record<string, Record<string, unknown>> };
     expect(sf.definition_version).toBe(2);
     const [entity] = Object.values(sf.entities);
-    expect(entity).toMatchObject({ type: 'notebook', notebook_file: 'notebook.ipynb', query_warehouse: 'DEFECTKIT_WH', compute_pool: 'DEFECTKIT_GPU_POOL', runtime_name: 'SYSTEM$GPU_RUNTIME' });
+    const db = `DEFECTKIT_${(await emitted).options.name.replace(/-/g, '_').toUpperCase()}`;
+    expect(entity).toMatchObject({ type: 'notebook', notebook_file: 'notebook.ipynb', query_warehouse: `${db}_WH`, compute_pool: `${db}_POOL`, runtime_name: 'SYSTEM$GPU_RUNTIME' });
     expect(entity!.artifacts).toContain('notebook.ipynb');
     const env = parseYaml(readFileSync(join(out, 'environment.yml'), 'utf8')) as { dependencies: unknown[] };
     expect(env.dependencies).toEqual(expect.arrayContaining(['pytorch>=1.13', 'onnx>=1.12']));

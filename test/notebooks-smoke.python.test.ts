@@ -102,7 +102,7 @@ describe('pcb-detector recipe, end to end (smoke)', () => {
         await sharp(join(deeppcbDir, 'PCBData', img.replace(/\.jpg$/, `${suffix}.jpg`))).resize(96, 96).png().toFile(join(dir, `${i}.png`));
       }
     }
-    const project = await emitNotebookProject({ recipe: 'classifier', out: join(work, 'cls-project'), dataset: data, classes: ['TEMPLATE', 'BOARD'], imgsz: 64, epochs: 1 });
+    const project = await emitNotebookProject({ recipe: 'classifier', out: join(work, 'cls-project'), dataset: data, classes: ['TEMPLATE', 'BOARD'], imgsz: 64, epochs: 1, pretrained: false });
     const out = join(work, 'cls-run');
     const t0 = performance.now();
     const r = spawnSync(systemPython, [join(project.dir, 'train.py'), '--local', '--out', out, '--workers', '0', '--threads', '2', '--batch', '4'], {
@@ -179,7 +179,7 @@ describe('pcb-detector recipe, end to end (smoke)', () => {
       'class Session:',
       '    file = Files()',
       '    def sql(self, q):',
-      "        assert q == 'LIST @DEFECTKIT.TRAINING.DEFECTKIT_STAGE/datasets/pcb-defects/', q",
+      "        assert q == 'LIST @DEFECTKIT_PCB_DEFECTS.TRAINING.DEFECTKIT_STAGE/datasets/pcb-defects/', q",
       "        return Rows([{'name': 'defectkit_stage/datasets/pcb-defects/' + k} for k in files])",
       "out = pathlib.Path(os.environ['OUT'])",
       "train.stage_download(Session(), train.CONFIG['dataset'], out)",

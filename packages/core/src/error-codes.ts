@@ -96,6 +96,8 @@ export const ERROR_CODES = {
   WEBGPU_UNAVAILABLE: 'the WebGPU device was asked for but cannot run here (names why: no navigator.gpu, no adapter, or not a browser)',
 
   // Notebooks (@defectkit/notebooks)
+  DEPLOY_FAILED: 'a deploy or clean statement failed on the account; what ran is saved so clean can undo it (names the step and object)',
+  DEPLOY_STATE: 'the record of what a deploy created is unreadable or belongs to another project (names the file and field)',
   HANDLER_FAILED: 'a model handler (Python) failed, timed out or answered rows that are not objects (names the model version)',
   HANDLER_RUNTIME_MISSING: 'the Python that runs model handlers is missing: python3.11, the wheel folder or a wheel (names which)',
   NOTEBOOK_OPTIONS: 'a notebook recipe option is missing, malformed or out of range',
@@ -121,6 +123,7 @@ export const ERROR_CODES = {
   SNOWFLAKE_AUTH: 'the Snowflake server refused the credentials',
   SNOWFLAKE_CONFIG: 'the Snowflake connection settings are incomplete or unreadable (names the file, key or variable)',
   SNOWFLAKE_CONNECT: 'the Snowflake server could not be reached',
+  SNOWFLAKE_CORTEX_ANALYST: 'the Cortex Analyst REST API refused a request or answered outside its documented shape (names the field)',
   SNOWFLAKE_IDENTIFIER: 'a database object name or stage location cannot be used in SQL (names the field)',
   SNOWFLAKE_LOCAL_CONFIG: 'snowflake-local could not start or was given a bad option',
   SNOWFLAKE_PACKAGE_REJECTED: 'the Snowflake server refused the registry package of a model version',

@@ -1,3 +1,5 @@
+import { containerJobFiles } from './container-job.js';
+import type { EmittedFile } from './emitted-file.js';
 import { NotebookTemplateError } from './errors.js';
 import { buildNotebook, splitScript } from './ipynb.js';
 import { resolveOptions, type EmitOptions, type RecipeName, type ResolvedOptions } from './options.js';
@@ -5,11 +7,7 @@ import { environmentYml, projectReadme, snowflakeYml } from './project-files.js'
 import { recipeConfig, renderScript } from './recipe-config.js';
 import { setupSql, teardownSql } from './snowflake-sql.js';
 
-/** One file of an emitted project (path relative to the project folder). */
-export interface EmittedFile {
-  path: string;
-  content: string;
-}
+export type { EmittedFile } from './emitted-file.js';
 
 /** An emitted training project: the resolved options and its files. */
 export interface EmittedProject {
@@ -53,6 +51,8 @@ export function renderProject(options: EmitOptions, templates: RecipeTemplates):
       { path: 'snowflake.yml', content: snowflakeYml(o) },
       { path: 'environment.yml', content: environmentYml(o) },
       { path: 'README.md', content: projectReadme(o) },
+      // The classifier also runs as a Snowpark Container Services job (Dockerfile, spec, EXECUTE JOB SERVICE).
+      ...(o.recipe === 'classifier' ? containerJobFiles(o) : []),
     ],
   };
 }

@@ -20,3 +20,17 @@ export class NotebookTemplateError extends DefectKitError {
     super('NOTEBOOK_TEMPLATE', message, details);
   }
 }
+
+/** A deploy or clean statement failed on the account (`details` name the step, object and SQL code). */
+export class DeployError extends DefectKitError {
+  constructor(message: string, details: { step: string; object?: string; sqlCode?: string }, options?: { cause?: unknown }) {
+    super('DEPLOY_FAILED', message, details, options);
+  }
+}
+
+/** The deploy record is unreadable or belongs to another project (`details` name the file and field). */
+export class DeployStateError extends DefectKitError {
+  constructor(message: string, details: { file: string; field?: string }) {
+    super('DEPLOY_STATE', message, details);
+  }
+}

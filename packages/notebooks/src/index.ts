@@ -1,4 +1,4 @@
-export { NotebookOptionsError, NotebookOutputExistsError, NotebookTemplateError } from './errors.js';
+export { DeployError, DeployStateError, NotebookOptionsError, NotebookOutputExistsError, NotebookTemplateError } from './errors.js';
 export {
   RECIPE_NAMES,
   RCNN_BACKBONES,
@@ -7,6 +7,9 @@ export {
   resolveOptions,
   stageOut,
   registryModelName,
+  defaultSnowflakeNames,
+  PRETRAINED_SOURCES,
+  type PretrainedSource,
   type RecipeName,
   type EmitOptions,
   type ResolvedOptions,
@@ -17,6 +20,13 @@ export { buildNotebook, splitScript, type Notebook, type NotebookCell, type Scri
 export { recipeConfig, renderScript, RECIPE_VERSION } from './recipe-config.js';
 export { setupSql, teardownSql } from './snowflake-sql.js';
 export { splitSqlStatements } from './sql-statements.js';
+export { CLOUDS, GPU_FAMILIES, gpuInstanceFamily, type Cloud, type GpuFamily } from './instance-families.js';
+export { egressHosts } from './egress-hosts.js';
+export { containerJobFiles, containerJobNames, jobSql, trainingLogTableSql, type ContainerJobNames } from './container-job.js';
+export * from './apps/index.js';
+export * from './deploy/index.js';
+export { GOLDEN_QUESTION, inspectionSemanticModel, semanticModelYaml, verifiedQueryToSql, type LogLocation, type SemanticColumn, type SemanticMetric, type SemanticModel, type SemanticTable, type VerifiedQuery } from './cortex/semantic-model.js';
+export { cortexSearchSql, type CortexSearchNames } from './cortex/cortex-search-sql.js';
 export { snowflakeYml, environmentYml, projectReadme } from './project-files.js';
 export {
   emitRegistryPackage,
@@ -27,4 +37,4 @@ export {
   type RegistryPackageOptions,
 } from './registry-handler/index.js';
 // Node-only (reads templates, writes folders); also on the `/node` subpath. The package is not browser-safe.
-export { emitNotebookProject, handlerPath, HANDLER_FILE, loadRecipeTemplates, readHandlerSource, templatesDir, writeProjectFiles, type EmitProjectToFolderOptions } from './node/index.js';
+export { emitApp, emitNotebookProject, handlerPath, HANDLER_FILE, isEmulatorRefusal, loadAppTemplates, loadRecipeTemplates, readHandlerSource, runClean, runDeploy, templatesDir, writeProjectFiles, type DeployCallbacks, type DeploySession, type EmitAppToFolderOptions, type EmitProjectToFolderOptions, type RunDeployOptions, type StepOutcome, type StepStatus } from './node/index.js';

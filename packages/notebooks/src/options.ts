@@ -1,4 +1,5 @@
 import { NotebookOptionsError } from './errors.js';
+import { CLOUDS, gpuInstanceFamily, type Cloud } from './instance-families.js';
 
 /** The training recipes DefectKit can emit. */
 export const RECIPE_NAMES = ['pcb-detector', 'faster-rcnn', 'ultralytics', 'classifier'] as const;
@@ -12,6 +13,11 @@ export const CLASSIFIER_ARCHS = ['resnet18', 'resnet34', 'resnet50', 'vgg11_bn',
 /** Ultralytics weights names: v8, 11 and 12 families, sizes n/s/m/l/x. */
 export const ULTRALYTICS_WEIGHTS = /^(yolov8|yolo11|yolo12)[nsmlx]\.pt$/;
 
+/** Where pretrained weights come from: none (random init), ImageNet (backbone / classifier) or COCO (whole detector). */
+export const PRETRAINED_SOURCES = ['none', 'imagenet', 'coco'] as const;
+/** One of {@link PRETRAINED_SOURCES}. */
+export type PretrainedSource = (typeof PRETRAINED_SOURCES)[number];
+
 /** Names of the Snowflake objects the emitted SQL creates and the notebook uses. */
 export interface SnowflakeNames {
   database: string;
@@ -19,7 +25,7 @@ export interface SnowflakeNames {
   stage: string;
   warehouse: string;
   computePool: string;
-  /** Compute pool instance family, e.g. `GPU_NV_S` (1 GPU), `GPU_NV_M` (4), `GPU_NV_L` (8). */
+  /** Compute pool instance family, picked per cloud from the GPU count (e.g. AWS `GPU_NV_S` for 1, `GPU_NV_M` up to 4). */
   instanceFamily: string;
   role: string;
   networkRule: string;
@@ -47,6 +53,14 @@ export interface EmitOptions {
   weights?: string;
   /** classifier architecture. */
   arch?: (typeof CLASSIFIER_ARCHS)[number];
+  /** The account's cloud, which names the GPU instance families (default aws). */
+  cloud?: Cloud;
+  /**
+   * Pretrained weights: `true` for the recipe's best source (classifier: ImageNet; faster-rcnn: COCO for the
+   * torchvision detectors, ImageNet for resnet18_fpn; ultralytics: the named checkpoint), `false` or `none` for
+   * random initialisation, or a source by name.
+   */
+  pretrained?: boolean | PretrainedSource;
   /** Overrides for the Snowflake object names. */
   snowflake?: Partial<SnowflakeNames>;
 }
@@ -64,6 +78,8 @@ export interface ResolvedOptions {
   backbone: (typeof RCNN_BACKBONES)[number];
   weights: string;
   arch: (typeof CLASSIFIER_ARCHS)[number];
+  cloud: Cloud;
+  pretrained: PretrainedSource;
   snowflake: SnowflakeNames;
 }
 
@@ -95,9 +111,45 @@ function pick<T extends string>(field: string, value: string | undefined, allowe
   return value as T;
 }
 
-function instanceFamily(gpus: number): string {
-  // Snowflake GPU families: GPU_NV_S has 1 GPU, GPU_NV_M 4, GPU_NV_L 8.
-  return gpus <= 1 ? 'GPU_NV_S' : gpus <= 4 ? 'GPU_NV_M' : 'GPU_NV_L';
+/** Which pretrained sources each recipe (and faster-rcnn backbone) can load, best first. */
+function pretrainedSources(recipe: RecipeName, backbone: (typeof RCNN_BACKBONES)[number]): readonly PretrainedSource[] {
+  if (recipe === 'pcb-detector') return ['none'];
+  if (recipe === 'classifier') return ['imagenet', 'none'];
+  if (recipe === 'ultralytics') return ['coco', 'none']; // the Ultralytics checkpoints are COCO-trained
+  if (backbone === 'tiny') return ['none'];
+  if (backbone === 'resnet18_fpn') return ['imagenet', 'none'];
+  return ['coco', 'imagenet', 'none'];
+}
+
+function resolvePretrained(recipe: RecipeName, backbone: (typeof RCNN_BACKBONES)[number], value: boolean | PretrainedSource | undefined): PretrainedSource {
+  const allowed = pretrainedSources(recipe, backbone);
+  if (value === undefined || value === true) return allowed[0]!;
+  if (value === false) return 'none';
+  if (!allowed.includes(value)) {
+    const what = recipe === 'faster-rcnn' ? `faster-rcnn/${backbone}` : recipe;
+    throw new NotebookOptionsError(`pretrained must be one of ${allowed.join(', ')} for ${what}, got ${JSON.stringify(value)}`, { field: 'pretrained', value });
+  }
+  return value;
+}
+
+/**
+ * Default object names, one set per project (keyed by the model name), so two projects never share a database,
+ * pool, role or integration and tearing one down leaves the others alone.
+ */
+export function defaultSnowflakeNames(name: string, instanceFamily: string): SnowflakeNames {
+  const token = name.replace(/-/g, '_').toUpperCase();
+  return {
+    database: `DEFECTKIT_${token}`,
+    schema: 'TRAINING',
+    stage: 'DEFECTKIT_STAGE',
+    warehouse: `DEFECTKIT_${token}_WH`,
+    computePool: `DEFECTKIT_${token}_POOL`,
+    instanceFamily,
+    role: `DEFECTKIT_${token}_TRAINER`,
+    networkRule: `DEFECTKIT_${token}_EGRESS`,
+    integration: `DEFECTKIT_${token}_ACCESS`,
+    notebook: `${token}_TRAINING`,
+  };
 }
 
 /**
@@ -128,19 +180,10 @@ export function resolveOptions(options: EmitOptions): ResolvedOptions {
   if (new Set(classes).size !== classes.length) {
     throw new NotebookOptionsError('classes has duplicate names', { field: 'classes', value: classes });
   }
-  const sf: SnowflakeNames = {
-    database: 'DEFECTKIT',
-    schema: 'TRAINING',
-    stage: 'DEFECTKIT_STAGE',
-    warehouse: 'DEFECTKIT_WH',
-    computePool: 'DEFECTKIT_GPU_POOL',
-    instanceFamily: instanceFamily(gpus),
-    role: 'DEFECTKIT_TRAINER',
-    networkRule: 'DEFECTKIT_PYPI_RULE',
-    integration: 'DEFECTKIT_PYPI_ACCESS',
-    notebook: `${name.replace(/-/g, '_').toUpperCase()}_TRAINING`,
-    ...options.snowflake,
-  };
+  const cloud = pick('cloud', options.cloud, CLOUDS, 'aws');
+  // An explicit instance family skips the GPU-count check: the caller knows the account.
+  const family = options.snowflake?.instanceFamily ?? gpuInstanceFamily(cloud, gpus).name;
+  const sf: SnowflakeNames = { ...defaultSnowflakeNames(name, family), ...options.snowflake };
   for (const [k, v] of Object.entries(sf)) {
     if (!IDENT.test(v)) {
       throw new NotebookOptionsError(`snowflake.${k} must be a plain identifier, got ${JSON.stringify(v)}`, { field: `snowflake.${k}`, value: v });
@@ -150,7 +193,7 @@ export function resolveOptions(options: EmitOptions): ResolvedOptions {
   if (dataset.trim() === '' || /['"\n\\]/.test(dataset)) {
     throw new NotebookOptionsError(`dataset must be a stage path or folder without quotes, backslashes or newlines, got ${JSON.stringify(dataset)}`, { field: 'dataset', value: dataset });
   }
-  const weights = options.weights ?? 'yolo11n.pt';
+  const weights = options.weights ?? 'yolo11s.pt'; // small, not nano: PCB defects are a few pixels wide
   if (!ULTRALYTICS_WEIGHTS.test(weights)) {
     throw new NotebookOptionsError(`weights must name a YOLOv8, YOLO11 or YOLO12 checkpoint like yolo11n.pt, got ${JSON.stringify(weights)}`, { field: 'weights', value: weights });
   }
@@ -158,6 +201,7 @@ export function resolveOptions(options: EmitOptions): ResolvedOptions {
   if (channels !== 1 && channels !== 3) {
     throw new NotebookOptionsError(`channels must be 1 or 3, got ${String(channels)}`, { field: 'channels', value: channels });
   }
+  const backbone = pick('backbone', options.backbone, RCNN_BACKBONES, 'tiny');
   return {
     recipe,
     name,
@@ -167,9 +211,11 @@ export function resolveOptions(options: EmitOptions): ResolvedOptions {
     classes: [...classes],
     gpus,
     channels,
-    backbone: pick('backbone', options.backbone, RCNN_BACKBONES, 'tiny'),
+    backbone,
     weights,
     arch: pick('arch', options.arch, CLASSIFIER_ARCHS, 'resnet18'),
+    cloud,
+    pretrained: resolvePretrained(recipe, backbone, options.pretrained),
     snowflake: sf,
   };
 }

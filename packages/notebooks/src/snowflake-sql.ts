@@ -1,7 +1,5 @@
+import { egressHosts } from './egress-hosts.js';
 import type { ResolvedOptions } from './options.js';
-
-/** Hosts the notebook may reach: PyPI, for `pip install` of packages the runtime image lacks. */
-const PYPI_HOSTS = ['pypi.org', 'pypi.python.org', 'pythonhosted.org', 'files.pythonhosted.org'];
 
 /**
  * `setup.sql`: everything the training notebook needs, created idempotently (`IF NOT EXISTS`), then
@@ -37,10 +35,10 @@ CREATE COMPUTE POOL IF NOT EXISTS ${s.computePool}
   AUTO_RESUME = TRUE AUTO_SUSPEND_SECS = 600
   COMMENT = 'DefectKit training';
 
--- Outbound access to PyPI, for packages the runtime image does not ship.
+-- Outbound access: PyPI for packages the runtime image does not ship, and where this recipe's pretrained weights live.
 CREATE NETWORK RULE IF NOT EXISTS ${schema}.${s.networkRule}
   MODE = EGRESS TYPE = HOST_PORT
-  VALUE_LIST = (${PYPI_HOSTS.map((h) => `'${h}'`).join(', ')});
+  VALUE_LIST = (${egressHosts(o).map((h) => `'${h}'`).join(', ')});
 CREATE EXTERNAL ACCESS INTEGRATION IF NOT EXISTS ${s.integration}
   ALLOWED_NETWORK_RULES = (${schema}.${s.networkRule})
   ENABLED = TRUE;
@@ -57,7 +55,10 @@ GRANT ROLE ${s.role} TO USER IDENTIFIER($DEFECTKIT_USER);
 `;
 }
 
-/** `teardown.sql`: drops what `setup.sql` created, in reverse order (models in the schema go with it). */
+/**
+ * `teardown.sql`: drops what `setup.sql` created, in reverse order (models in the schema go with it). Every name is
+ * this project's own (see `defaultSnowflakeNames`), so other projects' objects are untouched.
+ */
 export function teardownSql(o: ResolvedOptions): string {
   const s = o.snowflake;
   const schema = `${s.database}.${s.schema}`;

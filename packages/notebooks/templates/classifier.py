@@ -3,7 +3,8 @@
 #
 # Transfer learning of a torchvision ResNet or VGG on an image-folder dataset (`train/<class>/*`,
 # `val/<class>/*`), for tasks such as telling pneumonia from normal chest X-rays. ImageNet weights
-# are downloaded when the notebook may reach the internet (`--pretrained`). The ONNX export bakes
+# are used by default (`--pretrained`, downloaded from download.pytorch.org, which the emitted network rule
+# allows); `--no-pretrained` starts from random weights. The ONNX export bakes
 # the ImageNet normalisation and the softmax into the graph: it takes `[B, 3, H, W]` in 0..1
 # (letterboxed, pad 114) and returns class probabilities `[B, classes]`.
 #
@@ -32,15 +33,21 @@ CONFIG = json.loads(__DEFECTKIT_CONFIG__)
 # ## Options
 
 # %%
+# defectkit:include script_argv
+
+
 def parse_args(argv=None):
     p = argparse.ArgumentParser(description='DefectKit classifier training')
     p.add_argument('--local', action='store_true', help='read a local image folder, write to a local folder')
+    p.add_argument('--job', action='store_true', help='run as a Snowpark Container Services job (job/README.md)')
     p.add_argument('--data', default=CONFIG['dataset'], help='image folder (local) or stage path (Snowflake)')
     p.add_argument('--out', default=CONFIG.get('out', 'runs/classifier'))
     p.add_argument('--name', default=CONFIG['name'])
     p.add_argument('--classes', default=','.join(CONFIG['classes']), help='class folder names, in output order')
     p.add_argument('--arch', default=CONFIG['arch'], choices=['resnet18', 'resnet34', 'resnet50', 'vgg11_bn', 'vgg16_bn'])
-    p.add_argument('--pretrained', action='store_true', help='start from ImageNet weights (downloads them)')
+    p.add_argument('--pretrained', nargs='?', const='imagenet', default=CONFIG.get('pretrained', 'imagenet'),
+                   choices=['imagenet', 'none'], help='transfer learning from ImageNet weights (downloads them; default on)')
+    p.add_argument('--no-pretrained', dest='pretrained', action='store_const', const='none', help='random initialisation')
     p.add_argument('--imgsz', type=int, default=CONFIG['imgsz'])
     p.add_argument('--epochs', type=int, default=CONFIG['epochs'])
     p.add_argument('--batch', type=int, default=CONFIG['batch'])
@@ -56,7 +63,7 @@ def parse_args(argv=None):
     return p.parse_args(argv)
 
 
-ARGS = parse_args([] if 'ipykernel' in sys.modules else None)
+ARGS = parse_args(script_argv())
 
 # %% [markdown]
 # ## Dataset
@@ -133,7 +140,7 @@ class Exportable(nn.Module):
 
 
 def build_model(arch, nc, pretrained):
-    net = getattr(torchvision.models, arch)(weights='DEFAULT' if pretrained else None)
+    net = getattr(torchvision.models, arch)(weights='DEFAULT' if pretrained == 'imagenet' else None)
     if arch.startswith('resnet'):
         net.fc = nn.Linear(net.fc.in_features, nc)
     else:
@@ -208,7 +215,7 @@ def train(args, data_dir, out_dir, log=print):
 def export(args, classes, out_dir, training, log=print):
     import onnx
     ck = torch.load(out_dir / 'best.pt', map_location='cpu', weights_only=False)
-    model = build_model(args.arch, len(classes), False)
+    model = build_model(args.arch, len(classes), 'none')  # the weights come from best.pt
     model.load_state_dict(ck['model'])
     model.eval()
     model.probabilities = True
@@ -259,16 +266,50 @@ def export(args, classes, out_dir, training, log=print):
 # ## Run
 
 # %%
+def job_session():
+    """A Snowpark session inside a Snowpark Container Services job: the service's OAuth token and the environment
+    Snowflake sets in every container (account, host, database, schema), plus the warehouse from the job spec."""
+    from snowflake.snowpark import Session
+    with open('/snowflake/session/token', encoding='utf-8') as f:
+        token = f.read()
+    return Session.builder.configs({
+        'account': os.environ['SNOWFLAKE_ACCOUNT'], 'host': os.environ['SNOWFLAKE_HOST'], 'authenticator': 'oauth',
+        'token': token, 'database': os.environ['SNOWFLAKE_DATABASE'], 'schema': os.environ['SNOWFLAKE_SCHEMA'],
+        'warehouse': os.environ.get('SNOWFLAKE_WAREHOUSE'), 'client_session_keep_alive': True}).create()
+
+
+def training_log_writer(session, table, run_id, log=print):
+    """A log function that also appends each epoch's JSON line to TRAINING_LOG (the job's progress, read with SQL)."""
+    def write(line):
+        log(line)
+        try:
+            row = json.loads(line)
+        except (TypeError, ValueError):
+            return
+        if isinstance(row, dict) and 'epoch' in row:
+            session.sql(f'INSERT INTO {table} (RUN_ID, EPOCH, LOSS, VAL_ACCURACY, SECONDS, LOGGED_AT) '
+                        'SELECT ?, ?, ?, ?, ?, CURRENT_TIMESTAMP()',
+                        params=[run_id, row['epoch'], row['loss'], row['val_accuracy'], row['seconds']]).collect()
+    return write
+
+
 def main(args):
-    out_dir = Path(args.out)
+    # Absolute: distributed workers and libraries may run in another working directory.
+    out_dir = Path(args.out).resolve()
     if args.local:
-        classes, training = train(args, Path(args.data), out_dir)
+        classes, training = train(args, Path(args.data).resolve(), out_dir)
         export(args, classes, out_dir, training)
         return
-    from snowflake.snowpark.context import get_active_session
-    session = get_active_session()
+    log = print
+    if args.job:
+        session = job_session()
+        table = os.environ.get('DEFECTKIT_TRAINING_LOG', 'TRAINING_LOG')
+        log = training_log_writer(session, table, f"{args.name}-{time.strftime('%Y%m%d-%H%M%S')}")
+    else:
+        from snowflake.snowpark.context import get_active_session
+        session = get_active_session()
     data_dir = stage_download(session, args.data, Path('/tmp/defectkit-data'))
-    classes, training = train(args, data_dir, out_dir)
+    classes, training = train(args, data_dir, out_dir, log=log)
     card = export(args, classes, out_dir, training)
     if args.stage_out:
         for f in ('model.onnx', 'model.json'):

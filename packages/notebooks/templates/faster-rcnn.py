@@ -38,6 +38,12 @@ CONFIG = json.loads(__DEFECTKIT_CONFIG__)
 # Every option has a command-line flag; a notebook uses the emitted defaults (edit `CONFIG`).
 
 # %%
+# defectkit:include script_argv
+
+
+# defectkit:include inspection_log
+
+
 def parse_args(argv=None):
     p = argparse.ArgumentParser(description='DefectKit faster-rcnn training')
     p.add_argument('--local', action='store_true', help='read a local YOLO folder, write to a local folder')
@@ -47,7 +53,11 @@ def parse_args(argv=None):
     p.add_argument('--classes', default=','.join(CONFIG['classes']))
     p.add_argument('--backbone', default=CONFIG['backbone'],
                    choices=['tiny', 'mobilenet_v3_large_fpn', 'resnet18_fpn', 'resnet50_fpn'])
-    p.add_argument('--pretrained', action='store_true', help='ImageNet weights for the torchvision backbones (needs internet)')
+    p.add_argument('--pretrained', nargs='?', const='coco', default=CONFIG.get('pretrained', 'none'),
+                   choices=['coco', 'imagenet', 'none'],
+                   help='coco: the whole torchvision detector trained on COCO (new box head for our classes); '
+                        'imagenet: backbone only; none: random (downloads from download.pytorch.org)')
+    p.add_argument('--no-pretrained', dest='pretrained', action='store_const', const='none')
     p.add_argument('--imgsz', type=int, default=CONFIG['imgsz'], help='inference size: min_size = max_size = imgsz')
     p.add_argument('--crop', type=int, default=CONFIG['crop'], help='training crop at native resolution, 0 = whole image')
     p.add_argument('--epochs', type=int, default=CONFIG['epochs'])
@@ -63,10 +73,11 @@ def parse_args(argv=None):
     p.add_argument('--max-images', type=int, default=0)
     p.add_argument('--stage-out', default=CONFIG.get('stageOut', ''))
     p.add_argument('--registry-model', default=CONFIG.get('registryModel', ''))
+    add_inspection_log_args(p)
     return p.parse_args(argv)
 
 
-ARGS = parse_args([] if 'ipykernel' in sys.modules else None)
+ARGS = parse_args(script_argv())
 
 # %% [markdown]
 # ## Dataset
@@ -76,6 +87,9 @@ ARGS = parse_args([] if 'ipykernel' in sys.modules else None)
 
 # %%
 # defectkit:include read_yaml
+
+
+# defectkit:include yolo_dataset
 
 
 # defectkit:include yolo_split_files
@@ -185,11 +199,19 @@ def build_model(args, nc):
     from torchvision.models import detection as D
     builders = {'mobilenet_v3_large_fpn': D.fasterrcnn_mobilenet_v3_large_fpn,
                 'resnet18_fpn': None, 'resnet50_fpn': D.fasterrcnn_resnet50_fpn}
+    if (args.backbone == 'tiny' and args.pretrained != 'none') or (args.backbone == 'resnet18_fpn' and args.pretrained == 'coco'):
+        raise ValueError(f'--pretrained {args.pretrained}: torchvision has no such weights for the {args.backbone} backbone')
     if args.backbone == 'resnet18_fpn':
         from torchvision.models.detection.backbone_utils import resnet_fpn_backbone
-        bb = resnet_fpn_backbone(backbone_name='resnet18', weights='DEFAULT' if args.pretrained else None, trainable_layers=5)
+        bb = resnet_fpn_backbone(backbone_name='resnet18', weights='DEFAULT' if args.pretrained == 'imagenet' else None,
+                                 trainable_layers=5)
         return FasterRCNN(bb, num_classes=nc + 1, **kw)
-    return builders[args.backbone](weights=None, weights_backbone='DEFAULT' if args.pretrained else None,
+    if args.pretrained == 'coco':
+        # COCO's 91-class detector, then a new box predictor for our classes (the usual fine-tuning recipe).
+        model = builders[args.backbone](weights='DEFAULT', **kw)
+        model.roi_heads.box_predictor = FastRCNNPredictor(model.roi_heads.box_predictor.cls_score.in_features, nc + 1)
+        return model
+    return builders[args.backbone](weights=None, weights_backbone='DEFAULT' if args.pretrained == 'imagenet' else None,
                                    num_classes=nc + 1, **kw)
 
 # %% [markdown]
@@ -230,17 +252,8 @@ def train(args, data_dir, out_dir, rank=0, world=1, device=None, log=print):
         torch.set_num_threads(args.threads)
     random.seed(args.seed + rank); torch.manual_seed(args.seed)
     rng = np.random.default_rng(args.seed + rank)
-    spec = read_yaml(data_dir / 'data.yaml')
-    names = spec['names']
-    names = [names[k] for k in sorted(names)] if isinstance(names, dict) else list(names)
-    wanted = [c for c in args.classes.split(',') if c]
-    if wanted and wanted != names:
-        raise ValueError(f'{data_dir / "data.yaml"}: names {names} differ from --classes {wanted}')
+    names, root, spec = open_yolo_dataset(data_dir, [c for c in args.classes.split(',') if c])
     nc = len(names)
-    root = Path(spec.get('path') or data_dir)
-    root = root if root.is_absolute() else data_dir / root
-    if not root.is_dir():  # data.yaml's path is where it was written; a stage copy has moved
-        root = data_dir
     tr_im, tr_lb = load_split(root, spec['train'], args, nc)
     va_im, va_lb = load_split(root, spec['val'], args, nc)
     if rank == 0:
@@ -356,7 +369,7 @@ def export(args, names, out_dir, state, data_desc, device, log=print):
                   'batchAxis': False, 'stride': 1, 'padValue': 114, 'scale': 1 / 255, 'mean': None, 'std': None},
         'output': {'layout': 'torchvision-rcnn'},
         'thresholds': {'conf': 0.25, 'iou': 0.5, 'maxDet': 300},
-        'recipe': {'name': 'faster-rcnn', 'options': {'backbone': args.backbone, 'imgsz': args.imgsz, 'crop': args.crop,
+        'recipe': {'name': 'faster-rcnn', 'options': {'backbone': args.backbone, 'pretrained': args.pretrained, 'imgsz': args.imgsz, 'crop': args.crop,
                                                       'batch': args.batch, 'lr': args.lr, 'epochs': args.epochs,
                                                       'timeLimitMin': args.time_limit_min, 'seed': args.seed,
                                                       'parameters': sum(p.numel() for p in model.parameters())}},
@@ -399,7 +412,7 @@ def train_func():
 
 def train_distributed(args, data_dir, out_dir):
     from snowflake.ml.modeling.distributors.pytorch import PyTorchDistributor, PyTorchScalingConfig, WorkerResourceConfig
-    argv = [a for a in sys.argv[1:]] if 'ipykernel' not in sys.modules else []
+    argv = script_argv()
     distributor = PyTorchDistributor(
         train_func=train_func,
         scaling_config=PyTorchScalingConfig(num_nodes=1, num_workers_per_node=args.gpus,
@@ -422,11 +435,12 @@ def train_distributed(args, data_dir, out_dir):
 
 # %%
 def main(args):
-    out_dir = Path(args.out)
+    # Absolute: distributed workers and libraries may run in another working directory.
+    out_dir = Path(args.out).resolve()
     if args.local:
         device = torch.device('cuda' if torch.cuda.is_available() and args.device == 'auto' else
                               ('cpu' if args.device == 'auto' else args.device))
-        state, names = train(args, Path(args.data), out_dir, device=device)
+        state, names = train(args, Path(args.data).resolve(), out_dir, device=device)
         export(args, names, out_dir, state, str(args.data), device)
         return
     from snowflake.snowpark.context import get_active_session
@@ -438,7 +452,9 @@ def main(args):
         for f in ('model.onnx', 'model.json'):
             session.file.put(str(out_dir / f), args.stage_out, auto_compress=False, overwrite=True)
     if args.registry_model:
-        log_to_registry(session, out_dir, card, args.registry_model)
+        version = log_to_registry(session, out_dir, card, args.registry_model)
+        if args.infer_images:
+            batch_inference(session, version, args.infer_images, args.log_database, args.log_schema, args.line, args.shift)
 
 
 if __name__ == '__main__':

@@ -42,6 +42,12 @@ CONFIG = json.loads(__DEFECTKIT_CONFIG__)
 # edit `CONFIG` above, or the `ARGS` overrides below, to change them.
 
 # %%
+# defectkit:include script_argv
+
+
+# defectkit:include inspection_log
+
+
 def parse_args(argv=None):
     p = argparse.ArgumentParser(description='DefectKit pcb-detector training')
     p.add_argument('--local', action='store_true', help='read a local YOLO folder, write to a local folder')
@@ -73,15 +79,12 @@ def parse_args(argv=None):
     p.add_argument('--max-images', type=int, default=0, help='use only the first N images of each split (smoke runs)')
     p.add_argument('--stage-out', default=CONFIG.get('stageOut', ''), help='Snowflake: stage path for outputs')
     p.add_argument('--registry-model', default=CONFIG.get('registryModel', ''), help='Snowflake: Model Registry name')
+    add_inspection_log_args(p)
     return p.parse_args(argv)
 
 
-def in_notebook():
-    return 'ipykernel' in sys.modules
-
-
 # In a notebook there is no command line: use the emitted defaults.
-ARGS = parse_args([] if in_notebook() else None)
+ARGS = parse_args(script_argv())
 
 # %% [markdown]
 # ## Dataset
@@ -92,6 +95,9 @@ ARGS = parse_args([] if in_notebook() else None)
 
 # %%
 # defectkit:include read_yaml
+
+
+# defectkit:include yolo_dataset
 
 
 # defectkit:include yolo_split_files
@@ -556,17 +562,10 @@ def train(args, data_dir, out_dir, log=print):
         torch.set_num_threads(args.threads)
     random.seed(args.seed); np.random.seed(args.seed); torch.manual_seed(args.seed)
     rng = np.random.default_rng(args.seed)
-    spec = read_yaml(data_dir / 'data.yaml')
-    names = spec['names']
-    names = [names[k] for k in sorted(names)] if isinstance(names, dict) else list(names)
-    args.class_names = [c for c in args.classes.split(',') if c] or names
-    if args.class_names != names:
-        raise ValueError(f'{data_dir / "data.yaml"}: names {names} differ from --classes {args.class_names}')
+    args.class_names = [c for c in args.classes.split(',') if c]
+    names, root, spec = open_yolo_dataset(data_dir, args.class_names)
+    args.class_names = args.class_names or names
     nc = len(names)
-    root = Path(spec.get('path') or data_dir)
-    root = root if root.is_absolute() else data_dir / root
-    if not root.is_dir():  # data.yaml's path is where it was written; a stage copy has moved
-        root = data_dir
     t0 = time.time()
     _, tr_images, tr_labels = load_split(root, spec['train'], args, nc)
     _, va_images, va_labels = load_split(root, spec['val'], args, nc)
@@ -768,9 +767,10 @@ def stage_upload(session, files, stage_path):
 
 # %%
 def main(args):
-    out_dir = Path(args.out)
+    # Absolute: distributed workers and libraries may run in another working directory.
+    out_dir = Path(args.out).resolve()
     if args.local:
-        data_dir = Path(args.data)
+        data_dir = Path(args.data).resolve()
         state, names, _ = train(args, data_dir, out_dir)
         ck = export_onnx(args, names, out_dir, state)
         write_card(args, names, out_dir, state, ck, str(args.data), pick_device(args.device))
@@ -785,7 +785,9 @@ def main(args):
         stage_upload(session, [out_dir / 'model.onnx', out_dir / 'model.json'], args.stage_out)
     if args.registry_model:
         comment = f"{card['name']} ({card['recipe']['name']}), val mAP50 {card['metrics']['coco']['map50']:.3f}"
-        log_to_registry(session, out_dir, card, args.registry_model, comment=comment)
+        version = log_to_registry(session, out_dir, card, args.registry_model, comment=comment)
+        if args.infer_images:
+            batch_inference(session, version, args.infer_images, args.log_database, args.log_schema, args.line, args.shift)
 
 
 if __name__ == '__main__':

@@ -25,6 +25,12 @@ CONFIG = json.loads(__DEFECTKIT_CONFIG__)
 # ## Options
 
 # %%
+# defectkit:include script_argv
+
+
+# defectkit:include inspection_log
+
+
 def parse_args(argv=None):
     p = argparse.ArgumentParser(description='DefectKit ultralytics training')
     p.add_argument('--local', action='store_true', help='read a local YOLO folder, write to a local folder')
@@ -33,6 +39,9 @@ def parse_args(argv=None):
     p.add_argument('--name', default=CONFIG['name'])
     p.add_argument('--classes', default=','.join(CONFIG['classes']))
     p.add_argument('--weights', default=CONFIG['weights'], help='yolov8n.pt, yolo11s.pt, yolo12m.pt, ...')
+    p.add_argument('--pretrained', nargs='?', const='coco', default=CONFIG.get('pretrained', 'coco'), choices=['coco', 'none'],
+                   help='coco: start from the COCO checkpoint (downloaded from GitHub); none: the same network from its yaml')
+    p.add_argument('--no-pretrained', dest='pretrained', action='store_const', const='none')
     p.add_argument('--imgsz', type=int, default=CONFIG['imgsz'])
     p.add_argument('--epochs', type=int, default=CONFIG['epochs'])
     p.add_argument('--batch', type=int, default=CONFIG['batch'])
@@ -41,10 +50,11 @@ def parse_args(argv=None):
     p.add_argument('--time-limit-min', type=float, default=0, help='0 = no cap (Ultralytics "time" in hours)')
     p.add_argument('--stage-out', default=CONFIG.get('stageOut', ''))
     p.add_argument('--registry-model', default=CONFIG.get('registryModel', ''))
+    add_inspection_log_args(p)
     return p.parse_args(argv)
 
 
-ARGS = parse_args([] if 'ipykernel' in sys.modules else None)
+ARGS = parse_args(script_argv())
 
 # %% [markdown]
 # ## Install Ultralytics
@@ -100,7 +110,8 @@ def run(args, data_dir, out_dir, log=print):
     else:
         device = args.device
     t0 = time.time()
-    model = YOLO(args.weights)
+    # A checkpoint name (`yolo11s.pt`) loads COCO weights; its `.yaml` builds the same network untrained.
+    model = YOLO(args.weights if args.pretrained == 'coco' else args.weights[:-3] + '.yaml')
     extra = {'time': args.time_limit_min / 60} if args.time_limit_min else {}
     model.train(data=str(data_yaml), epochs=args.epochs, imgsz=args.imgsz, batch=args.batch, device=device,
                 project=str(out_dir.resolve()), name='train', exist_ok=True, **extra)
@@ -119,7 +130,7 @@ def run(args, data_dir, out_dir, log=print):
                   'mean': None, 'std': None},
         'output': {'layout': 'ultralytics-bcn'},
         'thresholds': {'conf': 0.25, 'iou': 0.7, 'maxDet': 300},
-        'recipe': {'name': 'ultralytics', 'options': {'weights': args.weights, 'imgsz': args.imgsz,
+        'recipe': {'name': 'ultralytics', 'options': {'weights': args.weights, 'pretrained': args.pretrained, 'imgsz': args.imgsz,
                                                       'epochs': args.epochs, 'batch': args.batch}},
         'training': {'data': str(args.data), 'epochs': args.epochs, 'seconds': round(seconds), 'device': device},
         'metrics': {'split': 'val', 'evaluator': 'ultralytics val',
@@ -149,9 +160,10 @@ def run(args, data_dir, out_dir, log=print):
 
 # %%
 def main(args):
-    out_dir = Path(args.out)
+    # Absolute: distributed workers and libraries may run in another working directory.
+    out_dir = Path(args.out).resolve()
     if args.local:
-        run(args, Path(args.data), out_dir)
+        run(args, Path(args.data).resolve(), out_dir)
         return
     from snowflake.snowpark.context import get_active_session
     session = get_active_session()
@@ -161,7 +173,9 @@ def main(args):
         for f in ('model.onnx', 'model.json'):
             session.file.put(str(out_dir / f), args.stage_out, auto_compress=False, overwrite=True)
     if args.registry_model:
-        log_to_registry(session, out_dir, card, args.registry_model)
+        version = log_to_registry(session, out_dir, card, args.registry_model)
+        if args.infer_images:
+            batch_inference(session, version, args.infer_images, args.log_database, args.log_schema, args.line, args.shift)
 
 
 if __name__ == '__main__':

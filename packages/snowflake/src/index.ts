@@ -24,3 +24,19 @@ export { matchSnowflakeTarget, parseSnowflakeTarget, type SnowflakeTarget } from
 export { fileUrlSql } from './file-url.js';
 export { uploadDataset, type UploadDatasetOptions, type UploadProgress, type UploadSummary } from './upload-dataset.js';
 export { WRITTEN_BY_DEFECTKIT, writeConnection, type WriteConnectionOptions } from './write-connection.js';
+export {
+  analystSql,
+  CortexAnalystClient,
+  parseAnalystResponse,
+  type AnalystAuth,
+  type AnalystContent,
+  type AnalystMessage,
+  type AnalystRequest,
+  type AnalystResponse,
+  type AnalystSqlContent,
+  type AnalystSuggestionsContent,
+  type AnalystTextContent,
+  type CortexAnalystClientOptions,
+  type SemanticModelSource,
+  type VerifiedQueryUsed,
+} from './cortex-analyst.js';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { access, stat } from 'node:fs/promises';
 import { isAbsolute, join, posix, relative, resolve } from 'node:path';
 import type { DatasetFormat } from '@defectkit/annotations';
 import { SnowflakeError, UploadError } from './errors.js';
@@ -53,7 +53,8 @@ async function md5File(path: string): Promise<string> {
 }
 
 /**
- * Uploads a dataset: every image (and DeepPCB template) to the stage, keeping the folder structure, and
+ * Uploads a dataset: every image (and DeepPCB template) to the stage, keeping the folder structure (for YOLO also
+ * `data.yaml` and the `labels/` files, so a training notebook can read the stage copy as is), and
  * one label row per box into a table. Resumable: files already on the stage with the same size and MD5
  * are skipped, and the label rows of this stage location are replaced, so running it again after a
  * failure finishes the job without duplicates.
@@ -68,15 +69,27 @@ export async function uploadDataset(session: SnowflakeSession, options: UploadDa
   const { dataset, root } = await readDataset(options.dir, options.format);
 
   const files = new Map<string, string>(); // stage-relative path -> local absolute path
+  const stageFile = (local: string): string => {
+    const rel = relative(root, local).split(/[\\/]/).join('/');
+    if (rel.startsWith('..') || !/^[A-Za-z0-9_.\-/]+$/.test(rel)) {
+      throw new SnowflakeError('SNOWFLAKE_IDENTIFIER', `${local}: only files inside the dataset folder with names of letters, digits, _ . - can be staged`, { file: local });
+    }
+    files.set(rel, local);
+    return rel;
+  };
   for (const image of dataset.images) {
     for (const path of [image.path, image.templatePath]) {
-      if (path === undefined) continue;
-      const local = isAbsolute(path) ? path : resolve(root, path);
-      const rel = relative(root, local).split(/[\\/]/).join('/');
-      if (rel.startsWith('..') || !/^[A-Za-z0-9_.\-/]+$/.test(rel)) {
-        throw new SnowflakeError('SNOWFLAKE_IDENTIFIER', `${local}: only files inside the dataset folder with names of letters, digits, _ . - can be staged`, { file: local });
-      }
-      files.set(rel, local);
+      if (path !== undefined) stageFile(isAbsolute(path) ? path : resolve(root, path));
+    }
+  }
+  if (options.format === 'yolo') {
+    // What a training notebook reads besides the images: data.yaml at the top (its split folders are relative to
+    // it; a `path` that does not exist where it runs falls back to the yaml's folder) and each image's label file.
+    files.set('data.yaml', resolve(options.dir, 'data.yaml'));
+    const { yoloLabelPath } = await import('@defectkit/annotations/node');
+    for (const image of dataset.images) {
+      const label = resolve(root, yoloLabelPath(relative(root, isAbsolute(image.path) ? image.path : resolve(root, image.path)).split(/[\\/]/).join('/')));
+      if (await access(label).then(() => true, () => false)) stageFile(label);
     }
   }
 

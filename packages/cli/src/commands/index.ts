@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerApp } from './app.js';
 import { registerConvert } from './convert.js';
 import { registerDataset } from './dataset.js';
 import { registerDetect } from './detect.js';
@@ -18,6 +19,7 @@ export function registerCommands(program: Command): void {
   registerDetect(program);
   registerLog(program);
   registerNotebook(program);
+  registerApp(program);
   registerSnowflakeLocal(program);
   registerRegistry(program);
   registerSnowflake(program);

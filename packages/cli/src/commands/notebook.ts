@@ -1,27 +1,11 @@
 import type { Command } from 'commander';
 import { helpFooter } from '../help-examples.js';
+import { addRecipeOptions, recipeOptions, type RecipeFlags } from '../recipe-flags.js';
 
-interface EmitFlags {
-  recipe: string;
+interface EmitFlags extends RecipeFlags {
   out: string;
-  name?: string;
-  dataset?: string;
-  epochs?: string;
-  imgsz?: string;
-  classes?: string;
-  gpus?: string;
-  channels?: string;
-  backbone?: string;
-  weights?: string;
-  arch?: string;
   overwrite?: boolean;
   json?: boolean;
-}
-
-/** Parses an integer flag; the recipe options check the range and name the field. */
-function intFlag(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  return /^-?\d+$/.test(value.trim()) ? Number(value) : Number.NaN;
 }
 
 /** Registers `defectkit notebook`: emits training projects (Snowflake Notebook + local script + SQL). */
@@ -37,8 +21,7 @@ export function registerNotebook(program: Command): void {
         [],
       ),
     );
-  notebook
-    .command('emit')
+  addRecipeOptions(notebook.command('emit'))
     .description('Write a training project: notebook.ipynb, train.py (--local mode), setup.sql, teardown.sql, snowflake.yml, environment.yml, README.md')
     .addHelpText(
       'after',
@@ -51,38 +34,12 @@ export function registerNotebook(program: Command): void {
         [],
       ),
     )
-    .requiredOption('--recipe <name>', 'pcb-detector, faster-rcnn, ultralytics or classifier')
     .requiredOption('--out <dir>', 'output folder (must be absent or empty unless --overwrite)')
-    .option('--name <name>', 'model name (lower-case, dashes), e.g. pcb-defects')
-    .option('--dataset <path>', 'stage path (@DB.SCHEMA.STAGE/path) or local dataset folder')
-    .option('--epochs <n>', 'training epochs')
-    .option('--imgsz <n>', 'network input size')
-    .option('--classes <list>', 'comma-separated class names')
-    .option('--gpus <n>', 'GPUs to train on in Snowflake (one worker each)')
-    .option('--channels <n>', 'pcb-detector: 1 (grayscale) or 3 (RGB)')
-    .option('--backbone <name>', 'faster-rcnn: tiny, mobilenet_v3_large_fpn, resnet18_fpn or resnet50_fpn')
-    .option('--weights <name>', 'ultralytics: weights name such as yolov8n.pt, yolo11s.pt, yolo12n.pt')
-    .option('--arch <name>', 'classifier: resnet18, resnet34, resnet50, vgg11_bn or vgg16_bn')
     .option('--overwrite', 'replace a non-empty output folder')
     .option('--json', 'print the emitted files and resolved options as JSON')
     .action(async (flags: EmitFlags) => {
       const { emitNotebookProject } = await import('@defectkit/notebooks');
-      const channels = intFlag(flags.channels);
-      const result = await emitNotebookProject({
-        recipe: flags.recipe as never,
-        out: flags.out,
-        overwrite: flags.overwrite ?? false,
-        ...(flags.name === undefined ? {} : { name: flags.name }),
-        ...(flags.dataset === undefined ? {} : { dataset: flags.dataset }),
-        ...(flags.epochs === undefined ? {} : { epochs: intFlag(flags.epochs)! }),
-        ...(flags.imgsz === undefined ? {} : { imgsz: intFlag(flags.imgsz)! }),
-        ...(flags.gpus === undefined ? {} : { gpus: intFlag(flags.gpus)! }),
-        ...(flags.classes === undefined ? {} : { classes: flags.classes.split(',').map((c) => c.trim()) }),
-        ...(channels === undefined ? {} : { channels: channels as 1 | 3 }),
-        ...(flags.backbone === undefined ? {} : { backbone: flags.backbone as never }),
-        ...(flags.weights === undefined ? {} : { weights: flags.weights }),
-        ...(flags.arch === undefined ? {} : { arch: flags.arch as never }),
-      });
+      const result = await emitNotebookProject({ ...recipeOptions(flags), out: flags.out, overwrite: flags.overwrite ?? false });
       if (flags.json) {
         process.stdout.write(`${JSON.stringify({ dir: result.dir, options: result.options, files: result.files.map((f) => f.path) }, null, 2)}\n`);
         return;

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { ENV, helpFooter } from '../help-examples.js';
+import { registerSnowflakeDeploy } from './snowflake-deploy.js';
 
 interface ConnectionFlags {
   connection?: string;
@@ -113,4 +114,6 @@ export function registerSnowflake(program: Command): void {
         await session.close();
       }
     });
+
+  registerSnowflakeDeploy(snowflake);
 }
