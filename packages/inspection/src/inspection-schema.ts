@@ -43,6 +43,8 @@ export const BOARD_INSPECTIONS: TableSpec = {
  * Defect-level rows with the seed spec's names (`timestamp`, `detected_class`, `confidence_score`,
  * `bounding_box_coordinates` as JSON text `[x1,y1,x2,y2]`), plus the review: SOURCE `model` (a call) or
  * `reviewer` (a missed defect), REVIEW_VERDICT `true_defect` / `false_call` / `missed` or NULL (not reviewed).
+ * The board's line and shift are repeated here so the per-class views need no join (1 million rows: see
+ * benchmarks/README.md).
  */
 export const DEFECT_LOGS: TableSpec = {
   name: 'DEFECT_LOGS',
@@ -56,6 +58,8 @@ export const DEFECT_LOGS: TableSpec = {
     col('BOUNDING_BOX_COORDINATES', 'text'),
     col('MODEL_NAME', 'text'),
     col('MODEL_VERSION', 'text'),
+    col('FACTORY_LINE_ID', 'text'),
+    col('SHIFT', 'text'),
     col('SOURCE', 'text'),
     col('REVIEW_VERDICT', 'text'),
     col('REVIEWER', 'text'),

@@ -127,7 +127,7 @@ export class SqlInspectionStore implements InspectionStore {
     for (const b of fresh) {
       boardRows.push([b.inferenceId, b.boardId, b.imagePath, b.timestamp, b.factoryLineId, b.shift, b.modelName, b.modelVersion, b.verdict, b.defects.length, b.imageWidth, b.imageHeight, b.inferenceMs]);
       for (const d of b.defects) {
-        defectRows.push([d.defectId, b.inferenceId, b.boardId, b.timestamp, d.detectedClass, d.confidenceScore, JSON.stringify(d.boundingBox), b.modelName, b.modelVersion, 'model', null, null, null]);
+        defectRows.push([d.defectId, b.inferenceId, b.boardId, b.timestamp, d.detectedClass, d.confidenceScore, JSON.stringify(d.boundingBox), b.modelName, b.modelVersion, b.factoryLineId, b.shift, 'model', null, null, null]);
       }
       metadata.set(b.boardId, [b.boardId, b.manufacturingDate, b.factoryLineId, b.productType]);
     }
@@ -162,13 +162,13 @@ export class SqlInspectionStore implements InspectionStore {
 
   async addMissed(missed: MissedDefect): Promise<string> {
     if (missed.detectedClass.trim() === '') throw new InspectionError('INSPECTION_REVIEW', 'a missed defect needs a class', { field: 'detectedClass' });
-    const [board] = await this.run(`SELECT BOARD_ID, "TIMESTAMP", MODEL_NAME, MODEL_VERSION FROM ${this.q('BOARD_INSPECTIONS')} WHERE INFERENCE_ID = ?`, [missed.inferenceId]);
+    const [board] = await this.run(`SELECT BOARD_ID, "TIMESTAMP", MODEL_NAME, MODEL_VERSION, FACTORY_LINE_ID, SHIFT FROM ${this.q('BOARD_INSPECTIONS')} WHERE INFERENCE_ID = ?`, [missed.inferenceId]);
     if (board === undefined) throw new InspectionError('INSPECTION_REVIEW', `${this.location}: no inspection ${missed.inferenceId} in BOARD_INSPECTIONS`, { inferenceId: missed.inferenceId });
     const defectId = randomUUID();
     const at = missed.at ?? new Date();
     await this.runner.transaction(() =>
       this.runner.insert(DEFECT_LOGS, [
-        [defectId, missed.inferenceId, text(board.BOARD_ID), board.TIMESTAMP as Date, missed.detectedClass, null, missed.boundingBox === null ? null : JSON.stringify(missed.boundingBox), text(board.MODEL_NAME), text(board.MODEL_VERSION), 'reviewer', 'missed', missed.reviewer ?? null, at],
+        [defectId, missed.inferenceId, text(board.BOARD_ID), board.TIMESTAMP as Date, missed.detectedClass, null, missed.boundingBox === null ? null : JSON.stringify(missed.boundingBox), text(board.MODEL_NAME), text(board.MODEL_VERSION), text(board.FACTORY_LINE_ID), text(board.SHIFT), 'reviewer', 'missed', missed.reviewer ?? null, at],
       ]),
     );
     return defectId;
