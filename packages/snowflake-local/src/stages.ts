@@ -5,7 +5,7 @@ import { RE2JS } from 're2js';
 import { stagePathSegments } from './data-paths.js';
 import { compilationError, doesNotExist, SnowflakeSqlError, unsupported } from './errors.js';
 import type { ExecEnv } from './exec-env.js';
-import { kw, qualify, readName, truthy, type ObjectName } from './object-names.js';
+import { kw, likePattern, qualify, readName, truthy, type ObjectName } from './object-names.js';
 import { refuseControlCharacters, significant, tokenize, type Token } from './sql-tokenizer.js';
 import { StatementType, status, table, type StatementResult } from './statement-result.js';
 
@@ -171,7 +171,7 @@ export async function runStageStatement(env: ExecEnv, s: Token[], sql?: string):
   const first = s[0]!.value;
   if (first === 'CREATE') return createStage(env, s);
   if (first === 'DROP') return dropStage(env, s);
-  if (first === 'SHOW') return showStages(env);
+  if (first === 'SHOW') return showStages(env, s);
   if (first === 'ALTER') throw unsupported('ALTER STAGE');
   const raw = sql ?? s.map((t) => t.text).join(' ');
   const words = scanWords(raw).slice(1);
@@ -325,10 +325,27 @@ function dropStage(env: ExecEnv, s: Token[]): StatementResult {
   return status(`${name.name} successfully dropped.`);
 }
 
-function showStages(env: ExecEnv): StatementResult {
+/**
+ * SHOW STAGES [LIKE '<pattern>'] [IN ACCOUNT | IN DATABASE <db> | IN [SCHEMA] [<db>.]<schema>]: without IN, the
+ * current schema (or database), as Snowflake answers it.
+ */
+function showStages(env: ExecEnv, s: Token[]): StatementResult {
   const { session } = env;
+  const likeAt = s.findIndex((t) => t.kind === 'word' && t.value === 'LIKE');
+  const like = likeAt >= 0 ? likePattern(s[likeAt + 1]?.value ?? '%') : null;
+  const inAt = s.findIndex((t) => t.kind === 'word' && t.value === 'IN');
+  let database: string | null = session.database;
+  let schema: string | null = session.schema;
+  if (inAt >= 0 && kw(s, inAt + 1, 'ACCOUNT')) [database, schema] = [null, null];
+  else if (inAt >= 0) {
+    const scope = readName(s, kw(s, inAt + 1, 'DATABASE', 'SCHEMA') ? inAt + 2 : inAt + 1).parts;
+    if (kw(s, inAt + 1, 'DATABASE')) [database, schema] = [scope[0] ?? null, null];
+    else if (scope.length === 2) [database, schema] = [scope[0]!, scope[1]!];
+    else schema = scope[0] ?? null;
+  }
   const rows = env.catalog.stages
-    .filter((st) => st.database === session.database && (session.schema === null || st.schema === session.schema))
+    .filter((st) => (inAt >= 0 && kw(s, inAt + 1, 'ACCOUNT')) || (st.database === database && (schema === null || st.schema === schema)))
+    .filter((st) => like === null || like.test(st.name))
     .map((st) => [new Date(st.createdOn), st.name, st.database, st.schema, '', 'N', 'N', 'SYSADMIN', st.comment, null, st.temporary ? 'INTERNAL TEMPORARY' : 'INTERNAL']);
   return table(
     [['created_on', 'timestamp_ltz'], ['name', 'text'], ['database_name', 'text'], ['schema_name', 'text'], ['url', 'text'], ['has_credentials', 'text'], ['has_encryption_key', 'text'], ['owner', 'text'], ['comment', 'text'], ['region', 'text'], ['type', 'text']],

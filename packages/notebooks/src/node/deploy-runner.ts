@@ -60,13 +60,16 @@ function isMissingObject(error: unknown): boolean {
   return e?.details?.sqlCode === '002003' || e?.details?.sqlCode === '002043';
 }
 
+/** A step the emulator cannot do; its message says why. */
 class Unsupported extends Error {}
+
+const refusalLine = (error: unknown): string => (error as Error).message.split('\n').find((l) => /not implemented/.test(l)) ?? 'not implemented';
 
 async function run(session: DeploySession, sql: string, emulator: boolean, step: string, object?: string): Promise<Record<string, unknown>[]> {
   try {
     return await session.execute(sql);
   } catch (error) {
-    if (emulator && isEmulatorRefusal(error)) throw new Unsupported((error as Error).message.split('\n').find((l) => /not implemented/.test(l)) ?? 'not implemented');
+    if (emulator && isEmulatorRefusal(error)) throw new Unsupported(`refused: ${refusalLine(error)}`);
     const e = error as { message?: string; details?: { sqlCode?: string } };
     throw new DeployError(`${step}${object ? ` ${object}` : ''}: ${e.message ?? String(error)}`, { step, ...(object ? { object } : {}), ...(e.details?.sqlCode ? { sqlCode: e.details.sqlCode } : {}) }, { cause: error });
   }
@@ -78,7 +81,7 @@ async function exists(session: DeploySession, step: CreateStep, emulator: boolea
     rows = await session.execute(step.show);
   } catch (error) {
     if (isMissingObject(error)) return false; // its database or schema is not there
-    if (emulator && isEmulatorRefusal(error)) throw new Unsupported(`cannot check whether it exists: ${(error as Error).message.split('\n').find((l) => /not implemented/.test(l)) ?? ''}`.trim());
+    if (emulator && isEmulatorRefusal(error)) throw new Unsupported(`cannot tell whether it exists, so it is not created: ${refusalLine(error)}`);
     throw new DeployError(`${step.kind} ${step.name}: ${(error as Error).message}`, { step: step.show, object: step.name }, { cause: error });
   }
   const short = step.name.split('.').at(-1)!.toUpperCase();
@@ -124,6 +127,11 @@ export async function runDeploy(steps: readonly DeployStep[], session: DeploySes
             continue;
           }
           await run(session, found ? step.replace! : step.create, emulator, step.kind, step.name);
+          if (!found && !(await exists(session, step, emulator))) {
+            // Accepted but not there: snowflake-local takes CREATE WAREHOUSE as a no-op. Never record what SHOW cannot see.
+            if (emulator) throw new Unsupported('accepted as a no-op: SHOW does not list it afterwards, so it is not recorded');
+            throw new DeployError(`${step.kind} ${step.name}: created, but SHOW does not list it`, { step: step.create, object: step.name });
+          }
           if (!found) await record(step.kind, step.name, step.drop);
           for (const sql of step.after) await run(session, sql, emulator, step.kind, step.name);
           report({ kind: step.kind, name: step.name, status: found ? 'replaced' : 'created' });
@@ -139,8 +147,9 @@ export async function runDeploy(steps: readonly DeployStep[], session: DeploySes
           const had = await exists(session, step.table, emulator);
           const summary = await options.callbacks.dataset(step);
           await recordUpload(step.target.slice(1).split('/')[0]!, step.target);
-          if (!had) await record('TABLE', step.table.name, step.table.drop);
           report({ kind: 'DATASET', name: step.target, status: 'uploaded', detail: summary });
+          if (!had) await record('TABLE', step.table.name, step.table.drop);
+          report({ kind: 'TABLE', name: step.table.name, status: had ? 'existed' : 'created', detail: 'dataset label rows' });
         } else {
           if (options.callbacks?.inspectionLog === undefined) throw new DeployError('inspection log: no setup given', { step: 'inspection-log' });
           const before = new Map<CreateStep, boolean>();
@@ -160,7 +169,7 @@ export async function runDeploy(steps: readonly DeployStep[], session: DeploySes
       } catch (error) {
         if (!(error instanceof Unsupported)) throw error;
         const what = step.type === 'create' ? { kind: step.kind, name: step.name } : step.type === 'sql' ? { kind: step.sql.split(' ')[0]!, name: step.sql } : { kind: step.type.toUpperCase(), name: 'target' in step ? step.target : `${step.database}.${step.schema}` };
-        report({ ...what, status: 'unsupported', detail: `not run: snowflake-local refused it (${error.message})` });
+        report({ ...what, status: 'unsupported', detail: `not done on snowflake-local: ${error.message}` });
       }
     }
   } finally {
