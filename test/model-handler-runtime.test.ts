@@ -4,25 +4,14 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DefectKitError } from '@defectkit/core';
 import { SnowflakeRegistry } from '@defectkit/registry';
-import { SnowflakeSession } from '@defectkit/snowflake';
 import { handlerPython, startSnowflakeLocal } from '@defectkit/snowflake-local';
-import { snowflakeHomeFor } from '../packages/registry/src/testing/snowflake-fixtures.js';
 import { repoRoot } from './support/paths.js';
+import { errorOf } from './support/errors.js';
+import { snowflakeHomeWithSchema } from './support/snowflake-local.js';
 
 const work = mkdtempSync(join(tmpdir(), 'dk-handler-runtime-')) // not "defectkit": the driver masks the password in messages;
 afterAll(() => rmSync(work, { recursive: true, force: true }));
-
-async function errorOf(promise: Promise<unknown>): Promise<DefectKitError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (DefectKitError.isInstance(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a DefectKitError, nothing was thrown');
-}
 
 /** An executable that answers the version probe like a CPython 3.11 would (nothing else is asked of it here). */
 function pretendPython311(): string {
@@ -59,11 +48,7 @@ describe('the model handler runtime (python3.11 + wheels) when something is miss
     const saved = process.env.DEFECTKIT_PYTHON311;
     process.env.DEFECTKIT_PYTHON311 = join(work, 'missing', 'python3.11');
     try {
-      const home = await snowflakeHomeFor(server.url, { database: 'DK', schema: 'RT' });
-      const session = await SnowflakeSession.connect({ env: { SNOWFLAKE_HOME: home } });
-      await session.execute('CREATE DATABASE IF NOT EXISTS DK');
-      await session.execute('CREATE SCHEMA IF NOT EXISTS DK.RT');
-      await session.close();
+      const home = await snowflakeHomeWithSchema(server.url, { database: 'DK', schema: 'RT' });
       const registry = await SnowflakeRegistry.connect({ connection: 'local', env: { SNOWFLAKE_HOME: home } });
       try {
         const version = await registry.logModel(join(repoRoot, 'models', 'pcb-defects-frcnn'), { name: 'FRCNN' });

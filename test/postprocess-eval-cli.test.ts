@@ -1,26 +1,12 @@
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
-import { runCli } from '@defectkit/cli';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cli } from './support/run-cli.js';
 import { deeppcbDir, goldenDir } from './support/paths.js';
 
 const work = mkdtempSync(join(tmpdir(), 'defectkit-eval-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
-
-async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));
-  try {
-    const code = await runCli(['node', 'defectkit', ...args]);
-    return { code, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
 
 const golden = JSON.parse(readFileSync(join(goldenDir, 'coco_eval_pycocotools.json'), 'utf8')) as {
   cases: { id: string; gt: unknown; detections: unknown[]; expected: { stats: number[] } }[];
@@ -33,7 +19,7 @@ describe('defectkit eval', () => {
       const pred = join(work, `${c.id}.res.json`);
       writeFileSync(gt, JSON.stringify(c.gt));
       writeFileSync(pred, JSON.stringify(c.detections));
-      const { code, stdout } = await run(['eval', '--gt', gt, '--pred', pred, '--protocol', 'coco', '--json']);
+      const { code, stdout } = await cli('eval', '--gt', gt, '--pred', pred, '--protocol', 'coco', '--json');
       expect(code).toBe(0);
       const lines = stdout.trim().split('\n');
       expect(lines).toHaveLength(1);
@@ -49,7 +35,7 @@ describe('defectkit eval', () => {
     writeFileSync(gt, JSON.stringify(c.gt));
     writeFileSync(pred, JSON.stringify(c.detections));
     for (const protocol of ['coco', 'voc', 'ultralytics', 'deeppcb']) {
-      const { code, stdout } = await run(['eval', '--gt', gt, '--pred', pred, '--protocol', protocol]);
+      const { code, stdout } = await cli('eval', '--gt', gt, '--pred', pred, '--protocol', protocol);
       expect(code).toBe(0);
       expect(stdout).toMatch(/^class\s+images\s+instances\s+P\s+R\s+mAP50\s+mAP50-95$/m);
       expect(stdout).toMatch(/^all\s+8\s+40\s/m);
@@ -87,7 +73,7 @@ describe('defectkit eval', () => {
     );
     const secondLabel = lines[1]!.split(/\s+/)[1]!;
     const secondCount = readFileSync(join(deeppcbDir, 'PCBData', secondLabel), 'utf8').trim().split(/\r?\n/).length;
-    const { code, stdout, stderr } = await run(['eval', '--gt', root, '--gt-format', 'deeppcb', '--pred', results, '--protocol', 'deeppcb', '--json']);
+    const { code, stdout, stderr } = await cli('eval', '--gt', root, '--gt-format', 'deeppcb', '--pred', results, '--protocol', 'deeppcb', '--json');
     expect(stderr).toBe('');
     expect(code).toBe(0);
     const report = JSON.parse(stdout) as { precision: number; recall: number; ap: number };
@@ -102,13 +88,13 @@ describe('defectkit eval', () => {
     const pred = join(work, 'err.res.json');
     writeFileSync(gt, JSON.stringify(c.gt));
     writeFileSync(pred, JSON.stringify([{ image_id: 999, category_id: 1, bbox: [0, 0, 1, 1], score: 0.5 }]));
-    let r = await run(['eval', '--gt', gt, '--pred', pred, '--protocol', 'bogus']);
+    let r = await cli('eval', '--gt', gt, '--pred', pred, '--protocol', 'bogus');
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('UNKNOWN_PROTOCOL');
-    r = await run(['eval', '--gt', gt, '--pred', pred, '--protocol', 'coco']);
+    r = await cli('eval', '--gt', gt, '--pred', pred, '--protocol', 'coco');
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('EVAL_INPUT');
-    r = await run(['eval', '--gt', work, '--pred', pred, '--protocol', 'coco']);
+    r = await cli('eval', '--gt', work, '--pred', pred, '--protocol', 'coco');
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('MISSING_OPTION');
   });

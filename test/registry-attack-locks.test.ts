@@ -4,13 +4,13 @@ import { lutimes, mkdir, mkdtemp, readdir, readFile, readlink, stat, symlink, ut
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DefectKitError } from '@defectkit/core';
 import { LocalRegistry } from '@defectkit/registry';
 import { withFileLock } from '../packages/registry/src/local/file-lock.js';
 import { currentProcess, encodeIdentity, processStartTime } from '../packages/registry/src/local/process-identity.js';
 import { sampleOnnx, writeModelFolder } from '../packages/registry/src/local/testing/model-folder.js';
 import { treeDigest } from '../packages/registry/src/testing/tree-digest.js';
 import { repoRoot } from './support/paths.js';
+import { errorOf } from './support/errors.js';
 
 // Item 8 of the hardening issue: a lock left by a failed write, a killed process or naming a live but
 // unrelated process must not block the registry; interrupted logs must not leave .staging behind.
@@ -43,16 +43,6 @@ async function killHard(proc: ChildProcess): Promise<void> {
   const exited = once(proc, 'exit');
   proc.kill('SIGKILL');
   await exited;
-}
-
-async function errorOf(promise: Promise<unknown>): Promise<DefectKitError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (DefectKitError.isInstance(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a DefectKitError');
 }
 
 async function arena(): Promise<string> {

@@ -2,28 +2,18 @@ import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DefectKitError } from '@defectkit/core';
 import { LocalRegistry, SnowflakeRegistry } from '@defectkit/registry';
 import { SnowflakeSession } from '@defectkit/snowflake';
-import { startSnowflakeLocal, type SnowflakeLocal } from '@defectkit/snowflake-local';
+import type { SnowflakeLocal } from '@defectkit/snowflake-local';
 import { digestFile } from '../packages/registry/src/content-hash.js';
 import { writeModelFolder } from '../packages/registry/src/local/testing/model-folder.js';
-import { snowflakeHomeFor } from '../packages/registry/src/testing/snowflake-fixtures.js';
 import { treeDigest } from '../packages/registry/src/testing/tree-digest.js';
+import { errorOf } from './support/errors.js';
+import { sessionFor, startLocalSnowflake } from './support/snowflake-local.js';
 
 // Item 7 of the hardening issue: every file name and location read back from registry metadata (local JSON,
 // Snowflake METADATA) is checked before it touches the disk or a statement. Each crafted variant must end in
 // a typed REGISTRY_METADATA error with nothing changed anywhere around (the tree is hashed before and after).
-
-async function errorOf(promise: Promise<unknown>): Promise<DefectKitError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (DefectKitError.isInstance(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a DefectKitError, the call succeeded');
-}
 
 /** File names that must never be used as given: escapes, absolute paths, separators, hidden and odd names. */
 const craftedFileNames = (outside: string): string[] => [
@@ -178,11 +168,9 @@ describe('Snowflake registry: crafted METADATA never reaches a statement or the 
     await mkdir(join(root, 'outside'));
     await writeFile(join(root, 'outside', 'keep.txt'), 'keep me');
     await mkdir(join(root, 'out'));
-    server = await startSnowflakeLocal({ dir: join(root, 'sf') });
-    const home = await snowflakeHomeFor(server.url, { database: 'ATK', schema: 'REG' });
-    session = await SnowflakeSession.connect({ env: { SNOWFLAKE_HOME: home } });
-    await session.execute('CREATE DATABASE IF NOT EXISTS ATK');
-    await session.execute('CREATE SCHEMA IF NOT EXISTS ATK.REG');
+    let home: string;
+    ({ server, home } = await startLocalSnowflake({ database: 'ATK', schema: 'REG', server: { dir: join(root, 'sf') } }));
+    session = await sessionFor(home);
     registry = await SnowflakeRegistry.connect({ connection: 'local', env: { SNOWFLAKE_HOME: home } });
     await registry.logModel(await writeModelFolder(), { name: 'M' });
     await registry.logModel(await writeModelFolder(), { name: 'M' });

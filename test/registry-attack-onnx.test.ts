@@ -2,29 +2,18 @@ import { copyFile, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DefectKitError } from '@defectkit/core';
 import { LocalRegistry, SnowflakeRegistry, type Registry } from '@defectkit/registry';
-import { SnowflakeSession } from '@defectkit/snowflake';
-import { startSnowflakeLocal, type SnowflakeLocal } from '@defectkit/snowflake-local';
+import type { SnowflakeLocal } from '@defectkit/snowflake-local';
 import { onnxModelBytes } from '../packages/registry/src/local/testing/onnx-bytes.js';
 import { sampleCard } from '../packages/registry/src/local/testing/model-folder.js';
-import { snowflakeHomeFor } from '../packages/registry/src/testing/snowflake-fixtures.js';
 import { treeDigest } from '../packages/registry/src/testing/tree-digest.js';
 import { repoRoot } from './support/paths.js';
+import { errorOf } from './support/errors.js';
+import { startLocalSnowflake } from './support/snowflake-local.js';
 
 // Item 9 of the hardening issue: `registry log` accepts only an ONNX model whose graph has the input and
 // outputs its card declares. Each variant must fail with REGISTRY_MODEL_SOURCE naming the field, with nothing
 // registered, staged or uploaded.
-
-async function errorOf(promise: Promise<unknown>): Promise<DefectKitError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (DefectKitError.isInstance(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a DefectKitError, the call succeeded');
-}
 
 const pcbOnnx = join(repoRoot, 'models', 'pcb-defects', 'model.onnx');
 const frcnnOnnx = join(repoRoot, 'models', 'pcb-defects-frcnn', 'model.onnx');
@@ -102,13 +91,8 @@ describe('registry log checks the ONNX graph against the model card', () => {
     let root: string;
     beforeAll(async () => {
       root = await mkdtemp(join(tmpdir(), 'defectkit-onnx-attack-sf-'));
-      server = await startSnowflakeLocal({ dir: join(root, 'sf') });
-      const home = await snowflakeHomeFor(server.url, { database: 'ATK', schema: 'REG' });
-      const session = await SnowflakeSession.connect({ env: { SNOWFLAKE_HOME: home } });
-      await session.execute('CREATE DATABASE IF NOT EXISTS ATK');
-      await session.execute('CREATE SCHEMA IF NOT EXISTS ATK.REG');
-      await session.execute('CREATE STAGE IF NOT EXISTS ATK.REG.DEFECTKIT_MODELS');
-      await session.close();
+      let home: string;
+      ({ server, home } = await startLocalSnowflake({ database: 'ATK', schema: 'REG', statements: ['CREATE STAGE IF NOT EXISTS ATK.REG.DEFECTKIT_MODELS'], server: { dir: join(root, 'sf') } }));
       registry = await SnowflakeRegistry.connect({ connection: 'local', env: { SNOWFLAKE_HOME: home } });
     });
     afterAll(async () => {

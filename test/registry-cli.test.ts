@@ -1,31 +1,15 @@
 import { mkdtemp, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDetector } from '@defectkit/backend-node';
 import { formatJson } from '@defectkit/postprocess';
-import { runCli } from '@defectkit/cli';
-import { startSnowflakeLocal, type SnowflakeLocal } from '@defectkit/snowflake-local';
+import type { SnowflakeLocal } from '@defectkit/snowflake-local';
 import { SnowflakeSession } from '@defectkit/snowflake';
-import { fixtureModelFolder, smallDeepPcb, snowflakeHomeFor } from '../packages/registry/src/testing/snowflake-fixtures.js';
+import { fixtureModelFolder, smallDeepPcb } from '../packages/registry/src/testing/snowflake-fixtures.js';
+import { cli } from './support/run-cli.js';
 import { deeppcbDir } from './support/paths.js';
-
-/** Runs the CLI in-process and captures what it prints. */
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
-  try {
-    process.exitCode = undefined;
-    const code = await runCli(['node', 'defectkit', ...args]);
-    return { code, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-    process.exitCode = undefined;
-  }
-}
+import { startLocalSnowflake } from './support/snowflake-local.js';
 
 const images = ['00041000_test.jpg', '00041003_test.jpg'].map((name) => join(deeppcbDir, 'PCBData', 'group00041', '00041', name));
 
@@ -36,12 +20,9 @@ describe('defectkit registry / defectkit snowflake', () => {
 
   beforeAll(async () => {
     model = await fixtureModelFolder();
-    server = await startSnowflakeLocal();
-    process.env.SNOWFLAKE_HOME = await snowflakeHomeFor(server.url, { database: 'CLI', schema: 'REG' });
-    const session = await SnowflakeSession.connect();
-    await session.execute('CREATE DATABASE IF NOT EXISTS CLI');
-    await session.execute('CREATE SCHEMA IF NOT EXISTS CLI.REG');
-    await session.close();
+    let home: string;
+    ({ server, home } = await startLocalSnowflake({ database: 'CLI', schema: 'REG' }));
+    process.env.SNOWFLAKE_HOME = home;
   });
 
   afterAll(async () => {

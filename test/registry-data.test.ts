@@ -1,24 +1,15 @@
 import { copyFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DefectKitError } from '@defectkit/core';
-import { startSnowflakeLocal, type SnowflakeLocal } from '@defectkit/snowflake-local';
+import type { SnowflakeLocal } from '@defectkit/snowflake-local';
 import { SnowflakeSession, uploadDataset } from '@defectkit/snowflake';
 import { CuttableProxy, smallDeepPcb as makeSmallDeepPcb, smallDeepPcbIds, snowflakeHomeFor } from '../packages/registry/src/testing/snowflake-fixtures.js';
 import { deeppcbDir } from './support/paths.js';
+import { errorOf } from './support/errors.js';
+import { sessionFor, startLocalSnowflake } from './support/snowflake-local.js';
 
 const ids = smallDeepPcbIds;
 const smallDeepPcb = (): Promise<string> => makeSmallDeepPcb(deeppcbDir);
-
-async function errorOf(promise: Promise<unknown>): Promise<DefectKitError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (DefectKitError.isInstance(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a DefectKitError, nothing was thrown');
-}
 
 describe('dataset upload against snowflake-local (the inspection log: test/inspection-*.test.ts)', () => {
   let server: SnowflakeLocal;
@@ -26,10 +17,8 @@ describe('dataset upload against snowflake-local (the inspection log: test/inspe
   let session: SnowflakeSession;
 
   beforeAll(async () => {
-    server = await startSnowflakeLocal();
-    home = await snowflakeHomeFor(server.url, { database: 'ML', schema: 'PCB' });
-    session = await SnowflakeSession.connect({ env: { SNOWFLAKE_HOME: home } });
-    await session.execute('CREATE DATABASE IF NOT EXISTS ML');
+    ({ server, home } = await startLocalSnowflake({ database: 'ML', schema: 'PCB', create: 'database' }));
+    session = await sessionFor(home);
   });
 
   afterAll(async () => {

@@ -2,21 +2,12 @@ import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DefectKitError } from '@defectkit/core';
-import { startSnowflakeLocal, type SnowflakeLocal } from '@defectkit/snowflake-local';
+import type { SnowflakeLocal } from '@defectkit/snowflake-local';
 import { SnowflakeRegistry, type SnowflakeRegistryOptions } from '@defectkit/registry';
 import { SnowflakeSession } from '@defectkit/snowflake';
 import { CuttableProxy, fixtureModelFolder, snowflakeHomeFor } from '../packages/registry/src/testing/snowflake-fixtures.js';
-
-async function errorOf(promise: Promise<unknown>): Promise<DefectKitError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (DefectKitError.isInstance(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a DefectKitError, nothing was thrown');
-}
+import { errorOf } from './support/errors.js';
+import { startLocalSnowflake } from './support/snowflake-local.js';
 
 describe('SnowflakeRegistry against snowflake-local (real snowflake-sdk on loopback)', () => {
   let server: SnowflakeLocal;
@@ -26,12 +17,7 @@ describe('SnowflakeRegistry against snowflake-local (real snowflake-sdk on loopb
     SnowflakeRegistry.connect({ connection: 'local', env: { SNOWFLAKE_HOME: home }, ...extra });
 
   beforeAll(async () => {
-    server = await startSnowflakeLocal();
-    home = await snowflakeHomeFor(server.url);
-    const session = await SnowflakeSession.connect({ env: { SNOWFLAKE_HOME: home } });
-    await session.execute('CREATE DATABASE IF NOT EXISTS DK');
-    await session.execute('CREATE SCHEMA IF NOT EXISTS DK.REG');
-    await session.close();
+    ({ server, home } = await startLocalSnowflake());
     model = await fixtureModelFolder();
   });
 

@@ -2,23 +2,14 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DefectKitError } from '@defectkit/core';
 import { parseSnowflakeTarget, SnowflakeSession, uploadDataset } from '@defectkit/snowflake';
-import { startSnowflakeLocal, type SnowflakeLocal } from '@defectkit/snowflake-local';
+import type { SnowflakeLocal } from '@defectkit/snowflake-local';
 import { snowflakeHomeFor } from '../packages/registry/src/testing/snowflake-fixtures.js';
+import { errorOf } from './support/errors.js';
+import { sessionFor, startLocalSnowflake } from './support/snowflake-local.js';
 
 // @defectkit/snowflake on its own (no registry): a session from connections.toml through the real
 // snowflake-sdk, bound values, typed statement errors, and names refused before any statement is sent.
-
-async function errorOf(promise: Promise<unknown>): Promise<DefectKitError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (DefectKitError.isInstance(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a DefectKitError, nothing was thrown');
-}
 
 describe('the Snowflake client against snowflake-local', () => {
   let server: SnowflakeLocal;
@@ -26,9 +17,8 @@ describe('the Snowflake client against snowflake-local', () => {
   let home: string;
 
   beforeAll(async () => {
-    server = await startSnowflakeLocal();
-    home = await snowflakeHomeFor(server.url, { database: 'CLIENT', schema: 'S' });
-    session = await SnowflakeSession.connect({ env: { SNOWFLAKE_HOME: home } });
+    ({ server, home } = await startLocalSnowflake({ database: 'CLIENT', schema: 'S', create: 'nothing' }));
+    session = await sessionFor(home);
   });
   afterAll(async () => {
     await session?.close();

@@ -1,9 +1,9 @@
-import { DefectKitError } from '@defectkit/core';
 import { parseUltralyticsMetadata } from '@defectkit/postprocess';
 import { describe, expect, it } from 'vitest';
 import type { BackendInfo } from './backend.js';
 import { parseModelCard } from './model-card.js';
 import { checkOutputDims, resolveModelSpec } from './model-spec.js';
+import { errorOfCall } from '../../../test/support/errors.js';
 
 const classes = ['open', 'short', 'mousebite', 'spur', 'copper', 'pin-hole'];
 
@@ -38,16 +38,6 @@ const ultralyticsMeta = parseUltralyticsMetadata({
   channels: '3',
   task: 'detect',
 });
-
-function errorOf(fn: () => unknown): DefectKitError {
-  try {
-    fn();
-  } catch (error) {
-    if (DefectKitError.isInstance(error)) return error;
-    throw error;
-  }
-  throw new Error('expected an error');
-}
 
 describe('resolveModelSpec', () => {
   it('takes classes, input, layout and thresholds from the card over the metadata', () => {
@@ -84,25 +74,25 @@ describe('resolveModelSpec', () => {
   });
 
   it('refuses a model without class names', () => {
-    expect(errorOf(() => resolveModelSpec({ info: info([1, 10, 8400]) })).code).toBe('MODEL_SPEC_MISSING');
+    expect(errorOfCall(() => resolveModelSpec({ info: info([1, 10, 8400]) })).code).toBe('MODEL_SPEC_MISSING');
   });
 
   it('refuses a class-count mismatch between model and card, naming both counts', () => {
-    const error = errorOf(() => resolveModelSpec({ info: info([1, 9, 8400]), card: card() }));
+    const error = errorOfCall(() => resolveModelSpec({ info: info([1, 9, 8400]), card: card() }));
     expect(error.code).toBe('MODEL_CLASS_COUNT');
     expect(error.details).toMatchObject({ modelClasses: 5, specClasses: 6, source: 'card' });
   });
 
   it('refuses an unexpected output shape and a wrong input shape', () => {
-    expect(errorOf(() => resolveModelSpec({ info: info([1, 8400]), card: card() })).code).toBe('MODEL_OUTPUT_SHAPE');
-    expect(errorOf(() => resolveModelSpec({ info: info([1, 10, 8400], [1, 3, 640, 640]), card: card() })).code).toBe('MODEL_INPUT_SHAPE');
-    expect(errorOf(() => resolveModelSpec({ info: info([1, 10, 8400], [1, 1, 320, 320]), card: card() })).code).toBe('MODEL_INPUT_SHAPE');
-    expect(errorOf(() => resolveModelSpec({ info: info([1, 2, 8400], [1, 3, 320, 480]), metadata: ultralyticsMeta, overrides: { layout: 'ultralytics-bcn' } })).code).toBe('MODEL_OUTPUT_SHAPE');
+    expect(errorOfCall(() => resolveModelSpec({ info: info([1, 8400]), card: card() })).code).toBe('MODEL_OUTPUT_SHAPE');
+    expect(errorOfCall(() => resolveModelSpec({ info: info([1, 10, 8400], [1, 3, 640, 640]), card: card() })).code).toBe('MODEL_INPUT_SHAPE');
+    expect(errorOfCall(() => resolveModelSpec({ info: info([1, 10, 8400], [1, 1, 320, 320]), card: card() })).code).toBe('MODEL_INPUT_SHAPE');
+    expect(errorOfCall(() => resolveModelSpec({ info: info([1, 2, 8400], [1, 3, 320, 480]), metadata: ultralyticsMeta, overrides: { layout: 'ultralytics-bcn' } })).code).toBe('MODEL_OUTPUT_SHAPE');
   });
 
   it('checks real output dims after a run (dynamic dimensions)', () => {
     const spec = resolveModelSpec({ info: info([null, null, null], ['b', 1, 640, 640]), card: card() });
     expect(() => checkOutputDims(spec, [[2, 10, 8400]])).not.toThrow();
-    expect(errorOf(() => checkOutputDims(spec, [[2, 12, 8400]])).code).toBe('MODEL_CLASS_COUNT');
+    expect(errorOfCall(() => checkOutputDims(spec, [[2, 12, 8400]])).code).toBe('MODEL_CLASS_COUNT');
   });
 });

@@ -1,20 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { DefectKitError } from '@defectkit/core';
 import { parseRegistrySpec } from './open-registry.js';
 import { canonicalName } from './registry-names.js';
 import { dollarQuoted, dollarQuotedJson } from './snowflake/dollar-quote.js';
 import { mapPredictObject } from './snowflake/remote-detector.js';
 import { nextVersionName } from './version-names.js';
-
-function codeOf(action: () => unknown): string {
-  try {
-    action();
-  } catch (error) {
-    if (DefectKitError.isInstance(error)) return error.code;
-    throw error;
-  }
-  return 'none';
-}
+import { codeOf } from '../../../test/support/errors.js';
 
 describe('registry names and values', () => {
   it('accepts Snowflake unquoted identifiers only as names, canonical upper case', () => {

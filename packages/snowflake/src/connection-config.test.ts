@@ -2,8 +2,8 @@ import { chmod, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DefectKitError } from '@defectkit/core';
 import { describeConnection, resolveConnection, secretValues, toSdkOptions } from './connection-config.js';
+import { errorOfCall } from '../../../test/support/errors.js';
 
 async function home(files: Record<string, string>, mode = 0o600): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'defectkit-sfhome-'));
@@ -12,16 +12,6 @@ async function home(files: Record<string, string>, mode = 0o600): Promise<string
     await chmod(join(dir, name), mode);
   }
   return dir;
-}
-
-function errorOf(action: () => unknown): DefectKitError {
-  try {
-    action();
-  } catch (error) {
-    if (DefectKitError.isInstance(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a DefectKitError');
 }
 
 const connections = `
@@ -117,7 +107,7 @@ describe('resolveConnection', () => {
     expect(described).not.toContain('s3cret-pw');
     expect(secretValues(settings)).toEqual(['s3cret-pw']);
     const broken = await home({ 'connections.toml': '[x]\naccount = "a"\npassword = "leaky-secret\n' });
-    const error = errorOf(() => resolveConnection({ connection: 'x', env: { SNOWFLAKE_HOME: broken } }));
+    const error = errorOfCall(() => resolveConnection({ connection: 'x', env: { SNOWFLAKE_HOME: broken } }));
     expect(error.code).toBe('SNOWFLAKE_CONFIG');
     expect(error.message).toContain(join(broken, 'connections.toml'));
     expect(JSON.stringify(error.toJSON())).not.toContain('leaky-secret');
@@ -125,13 +115,13 @@ describe('resolveConnection', () => {
 
   it('names what is missing', async () => {
     const dir = await home({ 'connections.toml': connections });
-    const unknown = errorOf(() => resolveConnection({ connection: 'nope', env: { SNOWFLAKE_HOME: dir } }));
+    const unknown = errorOfCall(() => resolveConnection({ connection: 'nope', env: { SNOWFLAKE_HOME: dir } }));
     expect(unknown.details).toMatchObject({ connection: 'nope' });
-    const noUser = errorOf(() => resolveConnection({ env: {}, overrides: { account: 'a', password: 'p' } }));
+    const noUser = errorOfCall(() => resolveConnection({ env: {}, overrides: { account: 'a', password: 'p' } }));
     expect(noUser.details).toMatchObject({ key: 'user' });
-    const noSecret = errorOf(() => resolveConnection({ env: {}, overrides: { account: 'a', user: 'u' } }));
+    const noSecret = errorOfCall(() => resolveConnection({ env: {}, overrides: { account: 'a', user: 'u' } }));
     expect(noSecret.details).toMatchObject({ key: 'password' });
-    expect(errorOf(() => resolveConnection({ env: {}, overrides: { account: 'a', user: 'u', password: 'p', protocol: 'ftp' } })).details).toMatchObject({ key: 'protocol' });
+    expect(errorOfCall(() => resolveConnection({ env: {}, overrides: { account: 'a', user: 'u', password: 'p', protocol: 'ftp' } })).details).toMatchObject({ key: 'protocol' });
   });
 
   it('warns when the config file is readable by others', async () => {

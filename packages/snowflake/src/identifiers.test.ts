@@ -1,18 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { DefectKitError } from '@defectkit/core';
 import { fileUrlSql } from './file-url.js';
 import { canonicalIdentifier, isIdentifier, parseStageLocation, quoteQualifiedName, stageLocationSql } from './identifiers.js';
 import { matchSnowflakeTarget, parseSnowflakeTarget } from './snowflake-target.js';
-
-function codeOf(action: () => unknown): string {
-  try {
-    action();
-  } catch (error) {
-    if (DefectKitError.isInstance(error)) return error.code;
-    throw error;
-  }
-  return 'none';
-}
+import { codeOf } from '../../../test/support/errors.js';
 
 describe('identifiers and SQL values', () => {
   it('accepts Snowflake unquoted identifiers only, canonical upper case, and quotes every part', () => {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Dataset } from '@defectkit/annotations';
-import { cocoImageId, DefectKitError } from '@defectkit/core';
+import { cocoImageId } from '@defectkit/core';
 import { parseDeepPcbResults, predictionsFromCocoResults } from './prediction-files.js';
+import { errorOfCall } from '../../../../test/support/errors.js';
 
 const gt: Dataset = {
   classes: ['open', 'short', 'pin-hole'],
@@ -10,16 +11,6 @@ const gt: Dataset = {
     { path: 'group1/1/101_test.jpg', width: 640, height: 640, boxes: [] },
   ],
 };
-
-function errorOf(fn: () => unknown): DefectKitError | undefined {
-  try {
-    fn();
-  } catch (error) {
-    if (DefectKitError.isInstance(error)) return error;
-    throw error;
-  }
-  return undefined;
-}
 
 describe('predictionsFromCocoResults', () => {
   it('matches image_id to paths, file names or stems and category_id to index + 1', () => {
@@ -55,13 +46,13 @@ describe('predictionsFromCocoResults', () => {
   });
 
   it('names the entry of unknown images, categories and malformed boxes', () => {
-    expect(errorOf(() => predictionsFromCocoResults([{ image_id: 'nope', category_id: 1, bbox: [0, 0, 1, 1], score: 1 }], gt, 'r.json'))?.details).toMatchObject({
+    expect(errorOfCall(() => predictionsFromCocoResults([{ image_id: 'nope', category_id: 1, bbox: [0, 0, 1, 1], score: 1 }], gt, 'r.json')).details).toMatchObject({
       file: 'r.json',
       field: 'r.json[0].image_id',
     });
-    expect(errorOf(() => predictionsFromCocoResults([{ image_id: '100_test', category_id: 4, bbox: [0, 0, 1, 1], score: 1 }], gt))?.code).toBe('EVAL_INPUT');
-    expect(errorOf(() => predictionsFromCocoResults([{ image_id: '100_test', category_id: 1, bbox: [0, 0, 1], score: 1 }], gt))?.code).toBe('EVAL_INPUT');
-    expect(errorOf(() => predictionsFromCocoResults({}, gt))?.code).toBe('EVAL_INPUT');
+    expect(errorOfCall(() => predictionsFromCocoResults([{ image_id: '100_test', category_id: 4, bbox: [0, 0, 1, 1], score: 1 }], gt)).code).toBe('EVAL_INPUT');
+    expect(errorOfCall(() => predictionsFromCocoResults([{ image_id: '100_test', category_id: 1, bbox: [0, 0, 1], score: 1 }], gt)).code).toBe('EVAL_INPUT');
+    expect(errorOfCall(() => predictionsFromCocoResults({}, gt)).code).toBe('EVAL_INPUT');
   });
 });
 
@@ -75,11 +66,11 @@ describe('parseDeepPcbResults', () => {
   });
 
   it('names the file and line of a bad line', () => {
-    const error = errorOf(() => parseDeepPcbResults('1,2,3,4,0.5,open\n1,2,3,x,0.5,open', gt.classes, 'b.txt'));
-    expect(error?.code).toBe('EVAL_INPUT');
-    expect(error?.details).toEqual({ file: 'b.txt', line: 2 });
-    expect(error?.message).toContain('b.txt:2');
-    expect(errorOf(() => parseDeepPcbResults('1,2,3,4,0.5,scratch', gt.classes, 'c.txt'))?.details).toEqual({ file: 'c.txt', line: 1 });
-    expect(errorOf(() => parseDeepPcbResults('1,2,3,4,0.5', gt.classes, 'd.txt'))?.code).toBe('EVAL_INPUT');
+    const error = errorOfCall(() => parseDeepPcbResults('1,2,3,4,0.5,open\n1,2,3,x,0.5,open', gt.classes, 'b.txt'));
+    expect(error.code).toBe('EVAL_INPUT');
+    expect(error.details).toEqual({ file: 'b.txt', line: 2 });
+    expect(error.message).toContain('b.txt:2');
+    expect(errorOfCall(() => parseDeepPcbResults('1,2,3,4,0.5,scratch', gt.classes, 'c.txt')).details).toEqual({ file: 'c.txt', line: 1 });
+    expect(errorOfCall(() => parseDeepPcbResults('1,2,3,4,0.5', gt.classes, 'd.txt')).code).toBe('EVAL_INPUT');
   });
 });

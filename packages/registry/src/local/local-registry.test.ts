@@ -4,23 +4,13 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { DefectKitError } from '@defectkit/core';
 import { digestFile } from '../content-hash.js';
 import { LocalRegistry } from './local-registry.js';
 import { sampleCard, sampleOnnx, writeModelFolder } from './testing/model-folder.js';
+import { errorOf } from '../../../../test/support/errors.js';
 
 async function freshRegistry(): Promise<LocalRegistry> {
   return new LocalRegistry({ dir: await mkdtemp(join(tmpdir(), 'defectkit-registry-')) });
-}
-
-async function errorOf(promise: Promise<unknown>): Promise<DefectKitError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (DefectKitError.isInstance(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a DefectKitError, nothing was thrown');
 }
 
 describe('LocalRegistry', () => {
