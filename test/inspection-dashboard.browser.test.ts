@@ -38,7 +38,7 @@ describe('the inspection dashboard in headless Chromium', () => {
   const chart = (id: string): Promise<ChartData> => page.evaluate((chartId) => (window as unknown as { defectkitDashboard: { chartData(id: string): unknown } }).defectkitDashboard.chartData(chartId), id) as Promise<ChartData>;
   const ready = async (): Promise<void> => void (await page.waitForFunction(() => document.body.dataset.state === 'ready' || document.body.dataset.state === 'error', undefined, { timeout: 60_000 }));
   const kpis = (): Promise<Record<string, string>> =>
-    page.evaluate(() => Object.fromEntries([...document.querySelectorAll<HTMLElement>('.kpi .value')].map((el) => [el.id, el.dataset.value ?? ''])));
+    page.evaluate(() => Object.fromEntries(Array.from(document.querySelectorAll<HTMLElement>('.kpi .value')).map((el) => [el.id, el.dataset.value ?? ''])));
   const expectShown = async (summary: InspectionSummary): Promise<void> => {
     const shown = await kpis();
     const text = (v: number | null): string => (v === null ? '' : String(v));
