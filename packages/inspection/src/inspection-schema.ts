@@ -10,7 +10,8 @@ export interface ColumnSpec {
 
 /** One table of the log. */
 export interface TableSpec {
-  name: 'BOARD_INSPECTIONS' | 'DEFECT_LOGS' | 'PCB_METADATA';
+  /** `BOARD_INSPECTIONS`, `DEFECT_LOGS` or `PCB_METADATA`. */
+  name: string;
   columns: readonly ColumnSpec[];
 }
 
