@@ -21,5 +21,6 @@ export const ENV = {
   snowflakeConnection: ['SNOWFLAKE_DEFAULT_CONNECTION_NAME', 'the connection used when none is named'],
   snowflakeKeys: ['SNOWFLAKE_<KEY>', 'connection settings (ACCOUNT, USER, PASSWORD, ...; SNOWFLAKE_CONNECTIONS_<NAME>_<KEY> for one connection) over connections.toml'],
   home: ['HOME', 'the local registry lives in ~/.defectkit/registry unless --registry-dir is given'],
+  defectkitHome: ['DEFECTKIT_HOME', 'the folder of every default local path (default ~/.defectkit): the registry, the inspection log inspection.duckdb'],
   ortInstall: ['ONNXRUNTIME_NODE_INSTALL', "read by onnxruntime-node's install script, not at run time: cuda12 installs the CUDA provider --device cuda needs"],
 } as const satisfies Record<string, EnvironmentVariable>;

@@ -69,7 +69,7 @@ export function registerDetect(program: Command): void {
           'defectkit detect scans/ --model models/pcb-defects-frcnn --conf 0.5 --format yolo --out labels/',
           'ls scans/*.png | defectkit detect --from-list - --batch 4',
         ],
-        [ENV.model, ENV.ortInstall, ENV.snowflakeHome, ENV.snowflakeKeys],
+        [ENV.model, ENV.ortInstall, ENV.defectkitHome, ENV.snowflakeHome, ENV.snowflakeKeys],
       ),
     )
     .argument('[inputs...]', 'image files, folders (searched recursively) or globs')

@@ -4,7 +4,6 @@ import { choiceOption, positiveIntOption } from '../option-parsers.js';
 
 /** The log targets, and what `--log` says about them (listed here so --help needs no import). */
 const LOG_HELP = 'where the inspection log is: local (the DuckDB file $DEFECTKIT_HOME/inspection.duckdb, default), snowflake or snowflake:<connection>';
-const DEFECTKIT_HOME_ENV = ['DEFECTKIT_HOME', 'the folder of every default local path (default ~/.defectkit): the local log is inspection.duckdb in it'] as const;
 const BOARD_ID_RULES = ['name', 'folder'] as const;
 /** What `defectkit log review <id> <verdict>` accepts, and the stored verdict of each. */
 const VERDICTS = { true: 'true_defect', false: 'false_call', true_defect: 'true_defect', false_call: 'false_call' } as const;
@@ -44,7 +43,7 @@ export function registerLog(program: Command): void {
       'after',
       helpFooter(
         ['defectkit log import results.json --line L1 --shift night', 'defectkit log review --unreviewed', 'defectkit log summary --line L1 --json'],
-        [DEFECTKIT_HOME_ENV, ENV.snowflakeHome, ENV.snowflakeConnection],
+        [ENV.defectkitHome, ENV.snowflakeHome, ENV.snowflakeConnection],
       ),
     );
 
@@ -61,7 +60,7 @@ export function registerLog(program: Command): void {
     .option('--at <time>', 'the inspection time, ISO 8601 (default: now)')
     .option('--product-type <type>', 'PCB_METADATA.PRODUCT_TYPE of every board')
     .option('--json', 'print JSON')
-    .addHelpText('after', helpFooter(['defectkit log import results.json --model-version v2 --line L1 --shift day', 'defectkit log import results.json --model-version v2 --log snowflake:prod --at 2026-11-30T06:00:00Z'], [DEFECTKIT_HOME_ENV, ENV.snowflakeHome]))
+    .addHelpText('after', helpFooter(['defectkit log import results.json --model-version v2 --line L1 --shift day', 'defectkit log import results.json --model-version v2 --log snowflake:prod --at 2026-11-30T06:00:00Z'], [ENV.defectkitHome, ENV.snowflakeHome]))
     .action(
       async (
         file: string,
@@ -110,7 +109,7 @@ export function registerLog(program: Command): void {
       'after',
       helpFooter(
         ['defectkit log review --unreviewed --line L1', 'defectkit log review 3f2a9c1e-0b7d-4c55-8e21-7a9d0c4b1e22 false --reviewer ana', 'defectkit log review --missed 9b1c... --class short --box 10,20,40,60'],
-        [DEFECTKIT_HOME_ENV, ENV.snowflakeHome],
+        [ENV.defectkitHome, ENV.snowflakeHome],
       ),
     )
     .action(async (defectId: string | undefined, verdict: string | undefined, flags: FilterFlags & { reviewer?: string; missed?: string; class?: string; box?: string; unreviewed?: boolean; limit: number }) => {
@@ -162,7 +161,7 @@ export function registerLog(program: Command): void {
     .option('--line <id>', 'one factory line')
     .option('--model <version>', 'one model version')
     .option('--json', 'print JSON (the same object as GET /api/summary)')
-    .addHelpText('after', helpFooter(['defectkit log summary', 'defectkit log summary --from 2026-11-01 --line L1 --json'], [DEFECTKIT_HOME_ENV, ENV.snowflakeHome]))
+    .addHelpText('after', helpFooter(['defectkit log summary', 'defectkit log summary --from 2026-11-01 --line L1 --json'], [ENV.defectkitHome, ENV.snowflakeHome]))
     .action(async (flags: FilterFlags) => {
       const store = await openStore(flags);
       try {
