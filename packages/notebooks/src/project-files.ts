@@ -84,6 +84,9 @@ Emitted by \`defectkit notebook emit --recipe ${o.recipe}\`. Classes: ${o.classe
 | \`environment.yml\` | Conda environment for local runs. |
 
 ## In Snowflake
+Steps 1 to 3 in one idempotent command (\`--dry-run\` prints its SQL; \`defectkit snowflake clean\` undoes it):
+\`defectkit snowflake deploy --recipe ${o.recipe} --name ${o.name}${o.recipe === 'classifier' ? '' : ' --data <YOLO folder>'} --connection <name>\`${o.recipe === 'classifier' ? ' (then upload the image folder as in step 2)' : ''}.
+
 1. Run \`setup.sql\` (as ACCOUNTADMIN, e.g. \`snow sql -f setup.sql\`).
 2. Upload the dataset (${data}) under \`${o.dataset}\`, e.g.
    \`snow stage copy ./dataset ${o.dataset} --recursive\`.
