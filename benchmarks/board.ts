@@ -1,6 +1,6 @@
 // Board-level inspection figures per model, on validation boards and their golden templates:
 //   npx tsx benchmarks/board.ts --data <yolo folder> [--split val] [--models models/pcb-defects,models/pcb-defects-ref]
-//        [--misalign 0] [--latency-runs 40] [--out benchmarks/results/board.json]
+//        [--misalign 0] [--latency-runs 40] [--max-boards 0 (all)] [--out benchmarks/results/board.json]
 // The YOLO folder is DeepPCB trainval converted with `defectkit convert --from deeppcb --to yolo --split
 // train=0.8,val=0.2 --seed 0` (the split models/pcb-defects-ref was trained on). Each validation board X_test.jpg
 // is a defective board; its template X_temp.jpg (found under DEEPPCB_DIR) is a good board. A reference model runs
@@ -27,6 +27,7 @@ const { values } = parseArgs({
     models: { type: 'string', default: 'models/pcb-defects,models/pcb-defects-ref' },
     misalign: { type: 'string', default: '0' },
     'latency-runs': { type: 'string', default: '40' },
+    'max-boards': { type: 'string', default: '0' },
     out: { type: 'string', default: join('benchmarks', 'results', 'board.json') },
   },
 });
@@ -37,7 +38,8 @@ const misalign = Number(values.misalign);
 // Ground truth: the split's boards, then their templates as boards without defects.
 const { dataset: whole } = await readDataset(values.data, 'yolo');
 // Only the X_test boards: a folder that also holds the templates (as training negatives) lists them without labels.
-const boards = whole.images.filter((im) => im.split === values.split && /_test\.jpg$/.test(im.path));
+const maxBoards = Number(values['max-boards']);
+const boards = whole.images.filter((im) => im.split === values.split && /_test\.jpg$/.test(im.path)).slice(0, maxBoards > 0 ? maxBoards : undefined);
 const templates = new Map<string, string>();
 for (const entry of await readdir(join(deeppcb, 'PCBData'), { recursive: true }))
   if (String(entry).endsWith('_temp.jpg')) templates.set(basename(String(entry)), join(deeppcb, 'PCBData', String(entry)));
@@ -64,12 +66,13 @@ function shiftOf(i: number, n: number): { dx: number; dy: number } {
 async function shifted(path: string, s: { dx: number; dy: number }): Promise<Uint8Array> {
   const { data, info } = await sharp(path).greyscale().raw().toBuffer({ resolveWithObject: true });
   const pad = Math.max(Math.abs(s.dx), Math.abs(s.dy));
+  // Two pipelines: within one, sharp extracts before it extends.
   const extended = await sharp(data, { raw: { width: info.width, height: info.height, channels: 1 } })
     .extend({ top: pad, bottom: pad, left: pad, right: pad, extendWith: 'copy' })
-    .extract({ left: pad - s.dx, top: pad - s.dy, width: info.width, height: info.height })
     .png()
     .toBuffer();
-  return new Uint8Array(extended);
+  const moved = await sharp(extended).extract({ left: pad - s.dx, top: pad - s.dy, width: info.width, height: info.height }).greyscale().png().toBuffer();
+  return new Uint8Array(moved);
 }
 
 async function greyPlane(input: string | Uint8Array): Promise<Float32Array> {
@@ -142,8 +145,10 @@ for (const model of values.models!.split(',')) {
           const s = shiftOf(i, misalign);
           const { image, reference } = input as { image: string; reference: string };
           const ref = await shifted(reference, s);
+          // Moving the reference by s moves the shift of the pair (its own offset, often a pixel) by -s.
+          const own = estimateShift(await greyPlane(image), await greyPlane(reference), 640, 640);
           const est = estimateShift(await greyPlane(image), await greyPlane(ref), 640, 640);
-          if (est.dx === s.dx && est.dy === s.dy) recovered++;
+          if (est.dx === own.dx - s.dx && est.dy === own.dy - s.dy) recovered++;
           moved.push({ image, reference: ref });
         }
         entry.misalign = { maxShift: misalign, pairs: moved.length, shiftRecoveredExactly: recovered };

@@ -41,7 +41,7 @@ function window(plane: Float32Array, width: number, height: number, size: number
   return out;
 }
 
-/** Mean absolute difference of `image` and `reference` moved by (dx, dy), over the central window, every 2nd pixel. */
+/** Mean absolute difference of `image` and `reference` moved by (dx, dy), inside `margin`, every 2nd pixel. */
 function shiftedDifference(image: Float32Array, reference: Float32Array, width: number, height: number, dx: number, dy: number, margin: number): number {
   let sum = 0;
   let n = 0;
@@ -56,8 +56,9 @@ function shiftedDifference(image: Float32Array, reference: Float32Array, width: 
 /**
  * Estimates the integer shift between an image and its reference (greyscale planes of the same size) by phase
  * correlation: the normalised cross-power spectrum of a central power-of-two window (downsampled by 2 when the
- * window is large) peaks at the shift; the peak is then refined at full resolution by the smallest mean absolute
- * difference among the neighbouring shifts. Pure TypeScript, browser-safe.
+ * window is large) peaks at the shift. A board's repeated patterns can put a false peak above the true one, so the
+ * five highest peaks and (0, 0) are each refined at full resolution, and the shift with the smallest mean absolute
+ * difference wins. Pure TypeScript, browser-safe.
  *
  * @example
  * const { dx, dy } = estimateShift(testPlane, templatePlane, 640, 640); // test(x, y) ≈ template(x - dx, y - dy)
@@ -84,29 +85,27 @@ export function estimateShift(image: Float32Array, reference: Float32Array, widt
   }
   fft2d(aRe, aIm, size, true);
   const reach = Math.ceil(maxShift / factor);
-  let best = Number.NEGATIVE_INFINITY;
-  let coarse: ImageShift = { dx: 0, dy: 0 };
+  const peaks: { v: number; shift: ImageShift }[] = [];
   for (let sy = -reach; sy <= reach; sy++)
-    for (let sx = -reach; sx <= reach; sx++) {
-      const v = aRe[((sy + size) % size) * size + ((sx + size) % size)]!;
-      if (v > best) {
-        best = v;
-        coarse = { dx: sx * factor, dy: sy * factor };
-      }
-    }
-  // Refine at full resolution around the coarse peak.
-  let found = coarse;
+    for (let sx = -reach; sx <= reach; sx++) peaks.push({ v: aRe[((sy + size) % size) * size + ((sx + size) % size)]!, shift: { dx: sx * factor, dy: sy * factor } });
+  peaks.sort((a, b) => b.v - a.v);
+  const candidates = [{ dx: 0, dy: 0 }, ...peaks.slice(0, 5).map((p) => p.shift)];
+  // Refine each candidate at full resolution; the smallest difference wins (ties: the earlier candidate).
+  let found: ImageShift = { dx: 0, dy: 0 };
   let lowest = Number.POSITIVE_INFINITY;
   const r = factor;
-  for (let dy = coarse.dy - r; dy <= coarse.dy + r; dy++)
-    for (let dx = coarse.dx - r; dx <= coarse.dx + r; dx++) {
-      if (Math.abs(dx) > maxShift || Math.abs(dy) > maxShift) continue;
-      const d = shiftedDifference(image, reference, width, height, dx, dy, maxShift + r);
-      if (d < lowest) {
-        lowest = d;
-        found = { dx, dy };
+  const tried = new Set<string>();
+  for (const c of candidates)
+    for (let dy = c.dy - r; dy <= c.dy + r; dy++)
+      for (let dx = c.dx - r; dx <= c.dx + r; dx++) {
+        if (Math.abs(dx) > maxShift || Math.abs(dy) > maxShift || tried.has(`${dx},${dy}`)) continue;
+        tried.add(`${dx},${dy}`);
+        const d = shiftedDifference(image, reference, width, height, dx, dy, maxShift + r);
+        if (d < lowest) {
+          lowest = d;
+          found = { dx, dy };
+        }
       }
-    }
   return found;
 }
 
