@@ -1,18 +1,17 @@
 // `defectkit detect` end to end, in process, on a tiny generated model.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { cli } from './support/run-cli.js';
 import { makeTinyModel } from '../packages/backend-node/test-fixtures/tiny-model.js';
 import { systemPython } from './support/paths.js';
+import { scratchFolder } from './support/scratch-folder.js';
 
 
-const work = mkdtempSync(join(tmpdir(), 'dk-cli-'));
+const work = scratchFolder('dk-cli-');
 const images = join(work, 'images');
 let model: string;
-afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 beforeAll(async () => {
   model = makeTinyModel(join(work, 'model'), systemPython);

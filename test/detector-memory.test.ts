@@ -2,19 +2,17 @@
 // caller drops it. Checked with weak references after forced garbage collections, which is exact, instead of an RSS
 // threshold, which depends on the allocator, the GC's timing and the machine's load (the RSS soak is
 // benchmarks/detector-memory.ts).
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import sharp from 'sharp';
-import { afterAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { loadDetector } from '@defectkit/backend-node';
 import { makeTinyModel } from '../packages/backend-node/test-fixtures/tiny-model.js';
 import { systemPython } from './support/paths.js';
+import { scratchFolder } from './support/scratch-folder.js';
 
-const work = mkdtempSync(join(tmpdir(), 'dk-memory-'));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+const work = scratchFolder('dk-memory-');
 
 // `gc()` without starting the test process with --expose-gc: a fresh context picks up the flag.
 setFlagsFromString('--expose-gc');

@@ -1,14 +1,13 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadDetector, type NodeDetector } from '@defectkit/backend-node';
 import { makeTinyModel } from '../packages/backend-node/test-fixtures/tiny-model.js';
 import { systemPython } from './support/paths.js';
+import { scratchFolder } from './support/scratch-folder.js';
 
-const work = mkdtempSync(join(tmpdir(), 'dk-detector-'));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+const work = scratchFolder('dk-detector-');
 
 /** A dark `width × height` grey PNG with a bright square at (x, y). */
 async function board(width: number, height: number, x: number, y: number, side = 16): Promise<Buffer> {

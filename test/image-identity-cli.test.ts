@@ -1,17 +1,16 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { cocoImageId } from '@defectkit/core';
 import { cli } from './support/run-cli.js';
 import { deeppcbDir } from './support/paths.js';
+import { scratchFolder } from './support/scratch-folder.js';
 
 // One image-identity rule across convert, detect and eval: ground truth written by `convert --to coco` scores the
 // output of `detect --format coco` (the failure this guards against: convert numbered images 1..N, detect used
 // the file names), and both agree with scoring the DeepPCB folder itself.
 const ids = ['00041000', '00041001', '00041002', '00041003', '00041004'];
-const work = mkdtempSync(join(tmpdir(), 'defectkit-identity-'));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+const work = scratchFolder('defectkit-identity-');
 
 const source = join(work, 'deeppcb');
 const coco = join(work, 'coco');

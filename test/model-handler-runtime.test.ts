@@ -1,17 +1,16 @@
 // What snowflake-local says when the Python that runs model handlers is missing (Node only: every case
 // fails before any Python runs).
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SnowflakeRegistry } from '@defectkit/registry';
 import { handlerPython, startSnowflakeLocal } from '@defectkit/snowflake-local';
 import { repoRoot } from './support/paths.js';
 import { errorOf } from './support/errors.js';
 import { snowflakeHomeWithSchema } from './support/snowflake-local.js';
+import { scratchFolder } from './support/scratch-folder.js';
 
-const work = mkdtempSync(join(tmpdir(), 'dk-handler-runtime-')) // not "defectkit": the driver masks the password in messages;
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+const work = scratchFolder('dk-handler-runtime-'); // not "defectkit": the driver masks the password in messages;
 
 /** An executable that answers the version probe like a CPython 3.11 would (nothing else is asked of it here). */
 function pretendPython311(): string {

@@ -1,16 +1,15 @@
 // Every recipe's emitted project is well-formed: nbformat 4 notebook (that its Python compiles is checked by
 // notebooks-emit-compile.python.test.ts), SQL that splits and parses statement by statement, YAML that loads, and
 // the CLI writes it atomically and refuses to clobber.
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { RECIPE_NAMES, emitNotebookProject, renderProject, splitSqlStatements, loadRecipeTemplates, type Notebook, type RecipeName } from '@defectkit/notebooks';
 import { runCli } from '../packages/cli/src/program.js';
+import { scratchFolder } from './support/scratch-folder.js';
 
-const work = mkdtempSync(join(tmpdir(), 'defectkit-nb-'));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+const work = scratchFolder('defectkit-nb-');
 
 /** The parts of the nbformat 4.5 schema a notebook server enforces; returns the violations. */
 function nbformatViolations(nb: Record<string, unknown>): string[] {

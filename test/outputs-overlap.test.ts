@@ -1,35 +1,16 @@
 // Outputs never destroy inputs: every way of pointing a command's output at its input (the same folder, a folder
 // around it, a folder inside it, the input file itself; through symlinks, `..`, trailing slashes and relative paths)
 // is refused with OUTPUT_OVERLAPS_INPUT, and nothing on disk changes (the whole tree is hashed before and after).
-import { createHash } from 'node:crypto';
-import { lstat, mkdir, readdir, readFile, readlink, symlink } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { mkdir, readdir, symlink } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTinyModel } from '../packages/backend-node/test-fixtures/tiny-model.js';
 import { removeTempFolders, tempFolder, writeDeepPcbFixture, writeTinyImage } from '../packages/annotations/src/node/testing/tiny-images.js';
+import { treeDigest } from '../packages/registry/src/testing/tree-digest.js';
 import { cli } from './support/run-cli.js';
 import { systemPython } from './support/paths.js';
 
 const labels = { '00001000': '10 10 20 20 1\n30 5 40 15 6\n', '00001001': '0 0 64 48 3', '00001002': '5 5 9 9 2\n' };
-
-/** Every file, folder and link under `dir` with a hash of its content (links by target). */
-async function snapshot(dir: string): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
-  const walk = async (folder: string): Promise<void> => {
-    for (const name of (await readdir(folder)).sort()) {
-      const path = join(folder, name);
-      const key = relative(dir, path);
-      const stats = await lstat(path);
-      if (stats.isSymbolicLink()) out[key] = `link:${await readlink(path)}`;
-      else if (stats.isDirectory()) {
-        out[key] = 'dir';
-        await walk(path);
-      } else out[key] = createHash('sha256').update(await readFile(path)).digest('hex');
-    }
-  };
-  await walk(dir);
-  return out;
-}
 
 afterAll(removeTempFolders);
 
@@ -58,17 +39,17 @@ describe('defectkit convert refuses every output that overlaps its input', () =>
   ];
   for (const [name, args] of variants) {
     it(`refuses ${name}, changing nothing`, async () => {
-      const before = await snapshot(root);
+      const before = await treeDigest(root);
       const run = await cli('convert', '--from', 'deeppcb', '--to', 'yolo', ...args(root));
       expect(run.code).toBe(1);
       expect(run.stderr).toContain('OUTPUT_OVERLAPS_INPUT');
       expect(run.stderr).not.toMatch(/\n\s+at /);
-      expect(await snapshot(root)).toEqual(before);
+      expect(await treeDigest(root)).toEqual(before);
     });
   }
 
   it('relative paths are resolved too', async () => {
-    const before = await snapshot(root);
+    const before = await treeDigest(root);
     const cwd = process.cwd();
     process.chdir(join(root, 'data'));
     try {
@@ -77,7 +58,7 @@ describe('defectkit convert refuses every output that overlaps its input', () =>
     } finally {
       process.chdir(cwd);
     }
-    expect(await snapshot(root)).toEqual(before);
+    expect(await treeDigest(root)).toEqual(before);
   });
 
   it('still converts to a sibling folder', async () => {
@@ -121,13 +102,13 @@ describe('defectkit detect refuses outputs that overlap its inputs, and keeps pe
     it(`refuses ${name}, changing nothing`, async () => {
       const { writeFile } = await import('node:fs/promises');
       await writeFile(join(root, 'list.txt'), `${image(root)}\n`);
-      const before = await snapshot(root);
+      const before = await treeDigest(root);
       const given = args(root, model);
       const run = await cli('detect', ...given, ...(given.includes('--model') ? [] : ['--model', model]));
       expect(run.code).toBe(1);
       expect(run.stderr).toContain('OUTPUT_OVERLAPS_INPUT');
       expect(run.stderr).not.toMatch(/\n\s+at /);
-      expect(await snapshot(root)).toEqual(before);
+      expect(await treeDigest(root)).toEqual(before);
     });
   }
 
@@ -181,11 +162,11 @@ describe('defectkit notebook emit refuses a project folder that overlaps the loc
   ];
   for (const [name, args] of variants) {
     it(`refuses ${name}, changing nothing`, async () => {
-      const before = await snapshot(root);
+      const before = await treeDigest(root);
       const run = await cli('notebook', 'emit', '--recipe', 'pcb-detector', ...args(root));
       expect(run.code).toBe(1);
       expect(run.stderr).toContain('OUTPUT_OVERLAPS_INPUT');
-      expect(await snapshot(root)).toEqual(before);
+      expect(await treeDigest(root)).toEqual(before);
     });
   }
 
@@ -202,13 +183,13 @@ describe('defectkit registry export refuses a target inside the registry folder'
     const registry = join(root, 'registry');
     const logged = await cli('registry', 'log', model, '--name', 'TINY', '--registry-dir', registry);
     expect(logged.code, logged.stderr).toBe(0);
-    const before = await snapshot(registry);
+    const before = await treeDigest(registry);
     for (const out of [join(registry, 'exported'), join(registry, 'models', 'x')]) {
       const run = await cli('registry', 'export', 'TINY', '--out', out, '--registry-dir', registry);
       expect(run.code).toBe(1);
       expect(run.stderr).toContain('OUTPUT_OVERLAPS_INPUT');
     }
-    expect(await snapshot(registry)).toEqual(before);
+    expect(await treeDigest(registry)).toEqual(before);
     const ok = await cli('registry', 'export', 'TINY', '--out', join(root, 'exported'), '--registry-dir', registry);
     expect(ok.code, ok.stderr).toBe(0);
   });

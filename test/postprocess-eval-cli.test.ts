@@ -1,12 +1,11 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { cli } from './support/run-cli.js';
 import { deeppcbDir, goldenDir } from './support/paths.js';
+import { scratchFolder } from './support/scratch-folder.js';
 
-const work = mkdtempSync(join(tmpdir(), 'defectkit-eval-'));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+const work = scratchFolder('defectkit-eval-');
 
 const golden = JSON.parse(readFileSync(join(goldenDir, 'coco_eval_pycocotools.json'), 'utf8')) as {
   cases: { id: string; gt: unknown; detections: unknown[]; expected: { stats: number[] } }[];
