@@ -5,10 +5,9 @@ import { loadDetector } from '@defectkit/backend-node';
 import { describeDetectorConformance } from '@defectkit/detector/testing';
 import type { DetectionResult } from '@defectkit/detector';
 import { SnowflakeRegistry, type RegistryDetector } from '@defectkit/registry';
-import { SnowflakeSession } from '@defectkit/snowflake';
-import { startSnowflakeLocal, type SnowflakeLocal } from '@defectkit/snowflake-local';
-import { snowflakeHomeFor } from '../packages/registry/src/testing/snowflake-fixtures.js';
+import type { SnowflakeLocal } from '@defectkit/snowflake-local';
 import { deeppcbDir, repoRoot } from './support/paths.js';
+import { startLocalSnowflake } from './support/snowflake-local.js';
 
 // The remote detector (MODEL(...)!PREDICT through the real snowflake-sdk against snowflake-local, which runs the
 // logged Python handler in a CPython 3.11 virtualenv: hence `.python.test.ts`) must pass the same detector contract
@@ -24,13 +23,9 @@ afterAll(async () => {
 });
 
 describeDetectorConformance('remote RemoteDetector (snowflake-local MODEL()!PREDICT, models/pcb-defects)', async () => {
-  server = await startSnowflakeLocal();
-  const home = await snowflakeHomeFor(server.url);
-  const env = { SNOWFLAKE_HOME: home };
-  const session = await SnowflakeSession.connect({ env });
-  await session.execute('CREATE DATABASE IF NOT EXISTS DK');
-  await session.execute('CREATE SCHEMA IF NOT EXISTS DK.REG');
-  await session.close();
+  const started = await startLocalSnowflake();
+  server = started.server;
+  const env = { SNOWFLAKE_HOME: started.home };
   registry = await SnowflakeRegistry.connect({ connection: 'local', env });
   const version = await registry.logModel(modelDir, { name: 'CONFORMANCE' });
   return {

@@ -1,30 +1,13 @@
 // `defectkit registry log models/pcb-defects-frcnn --registry snowflake:<conn>` is accepted, and `registry predict`
 // through snowflake-local (the logged Python handler) prints the JSON `defectkit detect` prints, boxes within 1e-3.
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDetector } from '@defectkit/backend-node';
-import { runCli } from '@defectkit/cli';
-import { SnowflakeSession } from '@defectkit/snowflake';
-import { startSnowflakeLocal, type SnowflakeLocal } from '@defectkit/snowflake-local';
-import { fixtureModelFolder, snowflakeHomeFor } from '../packages/registry/src/testing/snowflake-fixtures.js';
+import type { SnowflakeLocal } from '@defectkit/snowflake-local';
+import { fixtureModelFolder } from '../packages/registry/src/testing/snowflake-fixtures.js';
+import { cli } from './support/run-cli.js';
 import { deeppcbDir, repoRoot } from './support/paths.js';
-
-/** Runs the CLI in-process and captures what it prints. */
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
-  try {
-    process.exitCode = undefined;
-    const code = await runCli(['node', 'defectkit', ...args]);
-    return { code, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-    process.exitCode = undefined;
-  }
-}
+import { startLocalSnowflake } from './support/snowflake-local.js';
 
 type Entry = { image: string; width: number; height: number; detections: Array<Record<string, number | string>> };
 
@@ -43,12 +26,9 @@ describe('defectkit registry log / predict of Faster R-CNN on snowflake:<connect
   const savedHome = process.env.SNOWFLAKE_HOME;
 
   beforeAll(async () => {
-    server = await startSnowflakeLocal();
-    process.env.SNOWFLAKE_HOME = await snowflakeHomeFor(server.url, { database: 'CLI', schema: 'FRCNN' });
-    const session = await SnowflakeSession.connect({ env: { SNOWFLAKE_HOME: process.env.SNOWFLAKE_HOME } });
-    await session.execute('CREATE DATABASE IF NOT EXISTS CLI');
-    await session.execute('CREATE SCHEMA IF NOT EXISTS CLI.FRCNN');
-    await session.close();
+    let home: string;
+    ({ server, home } = await startLocalSnowflake({ database: 'CLI', schema: 'FRCNN' }));
+    process.env.SNOWFLAKE_HOME = home;
   });
 
   afterAll(async () => {

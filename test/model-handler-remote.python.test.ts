@@ -13,10 +13,9 @@ import { parseModelCardText } from '@defectkit/detector';
 import { emitNotebookProject } from '@defectkit/notebooks';
 import { decodeClassifier, type ClassScore } from '@defectkit/postprocess';
 import { LocalRegistry, SnowflakeRegistry } from '@defectkit/registry';
-import { SnowflakeSession } from '@defectkit/snowflake';
-import { startSnowflakeLocal, type SnowflakeLocal } from '@defectkit/snowflake-local';
-import { snowflakeHomeFor } from '../packages/registry/src/testing/snowflake-fixtures.js';
+import type { SnowflakeLocal } from '@defectkit/snowflake-local';
 import { deeppcbDir, goldenDir, repoRoot, systemPython } from './support/paths.js';
+import { startLocalSnowflake } from './support/snowflake-local.js';
 
 const work = mkdtempSync(join(tmpdir(), 'defectkit-handler-remote-'));
 const images = ['00041000_test.jpg', '00041001_test.jpg', '00041002_test.jpg', '00041003_test.jpg'].map((name) => join(deeppcbDir, 'PCBData', 'group00041', '00041', name));
@@ -62,12 +61,7 @@ describe('one model contract: local registry vs snowflake-local running the logg
   let remote: SnowflakeRegistry;
 
   beforeAll(async () => {
-    server = await startSnowflakeLocal();
-    home = await snowflakeHomeFor(server.url, { database: 'DK', schema: 'HANDLER' });
-    const session = await SnowflakeSession.connect({ env: { SNOWFLAKE_HOME: home } });
-    await session.execute('CREATE DATABASE IF NOT EXISTS DK');
-    await session.execute('CREATE SCHEMA IF NOT EXISTS DK.HANDLER');
-    await session.close();
+    ({ server, home } = await startLocalSnowflake({ database: 'DK', schema: 'HANDLER' }));
     local = new LocalRegistry({ dir: join(work, 'registry') });
     remote = await SnowflakeRegistry.connect({ connection: 'local', env: { SNOWFLAKE_HOME: home } });
   }, 120_000);

@@ -17,10 +17,10 @@ import { parseModelCardText } from '@defectkit/detector';
 import { emitNotebookProject, type RecipeName } from '@defectkit/notebooks';
 import { decodeClassifier } from '@defectkit/postprocess';
 import { SnowflakeRegistry } from '@defectkit/registry';
-import { SnowflakeSession } from '@defectkit/snowflake';
-import { handlerPython, startSnowflakeLocal, type SnowflakeLocal } from '@defectkit/snowflake-local';
-import { fixtureModelFolder, snowflakeHomeFor } from '../packages/registry/src/testing/snowflake-fixtures.js';
+import { handlerPython, type SnowflakeLocal } from '@defectkit/snowflake-local';
+import { fixtureModelFolder } from '../packages/registry/src/testing/snowflake-fixtures.js';
 import { deeppcbDir, repoRoot, systemPython } from './support/paths.js';
+import { startLocalSnowflake } from './support/snowflake-local.js';
 
 const run = promisify(execFile);
 const work = mkdtempSync(join(tmpdir(), 'dk-handler-template-'));
@@ -157,13 +157,7 @@ describe("each recipe's log_to_registry (stand-in snowflake-ml-python) logs the 
 
   beforeAll(async () => {
     extras = await debianExtras();
-    server = await startSnowflakeLocal();
-    home = await snowflakeHomeFor(server.url, { database: 'NB', schema: 'REG' });
-    const session = await SnowflakeSession.connect({ env: { SNOWFLAKE_HOME: home } });
-    await session.execute('CREATE DATABASE IF NOT EXISTS NB');
-    await session.execute('CREATE SCHEMA IF NOT EXISTS NB.REG');
-    await session.execute('CREATE STAGE IF NOT EXISTS NB.REG.PACKAGES');
-    await session.close();
+    ({ server, home } = await startLocalSnowflake({ database: 'NB', schema: 'REG', statements: ['CREATE STAGE IF NOT EXISTS NB.REG.PACKAGES'] }));
     registry = await SnowflakeRegistry.connect({ connection: 'local', env: { SNOWFLAKE_HOME: home } });
   }, 600_000);
 

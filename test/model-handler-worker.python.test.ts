@@ -6,9 +6,9 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DefectKitError } from '@defectkit/core';
 import { HandlerWorker, handlerPython } from '@defectkit/snowflake-local';
 import { repoRoot } from './support/paths.js';
+import { errorOf } from './support/errors.js';
 
 const run = promisify(execFile);
 
@@ -39,16 +39,6 @@ def stuck(df):
 def import_dir(df):
     return pd.Series([{"DIR": sys._xoptions.get("snowflake_import_directory")}] * len(df))
 `;
-
-async function errorOf(promise: Promise<unknown>): Promise<DefectKitError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (DefectKitError.isInstance(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a DefectKitError, nothing was thrown');
-}
 
 describe('HandlerWorker (snowflake-local)', () => {
   let python: string;

@@ -6,11 +6,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDetector, type NodeDetector } from '@defectkit/backend-node';
-import { startSnowflakeLocal, type SnowflakeLocal } from '@defectkit/snowflake-local';
+import type { SnowflakeLocal } from '@defectkit/snowflake-local';
 import { RemoteDetector, SnowflakeRegistry } from '@defectkit/registry';
-import { SnowflakeSession } from '@defectkit/snowflake';
-import { fixtureModelFolder, snowflakeHomeFor, untrainedDetectorFolder } from '../packages/registry/src/testing/snowflake-fixtures.js';
+import { fixtureModelFolder, untrainedDetectorFolder } from '../packages/registry/src/testing/snowflake-fixtures.js';
 import { deeppcbDir, repoRoot, systemPython } from './support/paths.js';
+import { startLocalSnowflake } from './support/snowflake-local.js';
 
 const images = ['00041000_test.jpg', '00041001_test.jpg', '00041002_test.jpg'].map((name) => join(deeppcbDir, 'PCBData', 'group00041', '00041', name));
 
@@ -21,12 +21,7 @@ describe('SnowflakeRegistry remote PREDICT against snowflake-local (the logged P
   const connect = (): Promise<SnowflakeRegistry> => SnowflakeRegistry.connect({ connection: 'local', env: { SNOWFLAKE_HOME: home } });
 
   beforeAll(async () => {
-    server = await startSnowflakeLocal();
-    home = await snowflakeHomeFor(server.url);
-    const session = await SnowflakeSession.connect({ env: { SNOWFLAKE_HOME: home } });
-    await session.execute('CREATE DATABASE IF NOT EXISTS DK');
-    await session.execute('CREATE SCHEMA IF NOT EXISTS DK.REG');
-    await session.close();
+    ({ server, home } = await startLocalSnowflake());
     model = await fixtureModelFolder();
   });
 
