@@ -2,8 +2,8 @@
 BOARD_COLUMNS = ['INFERENCE_ID', 'BOARD_ID', 'IMAGE_PATH', 'TIMESTAMP', 'FACTORY_LINE_ID', 'SHIFT', 'MODEL_NAME',
                  'MODEL_VERSION', 'VERDICT', 'DEFECT_COUNT', 'IMAGE_WIDTH', 'IMAGE_HEIGHT', 'INFERENCE_MS']
 DEFECT_COLUMNS = ['DEFECT_ID', 'INFERENCE_ID', 'BOARD_ID', 'TIMESTAMP', 'DETECTED_CLASS', 'CONFIDENCE_SCORE',
-                  'BOUNDING_BOX_COORDINATES', 'MODEL_NAME', 'MODEL_VERSION', 'SOURCE', 'REVIEW_VERDICT', 'REVIEWER',
-                  'REVIEWED_AT']
+                  'BOUNDING_BOX_COORDINATES', 'MODEL_NAME', 'MODEL_VERSION', 'FACTORY_LINE_ID', 'SHIFT', 'SOURCE',
+                  'REVIEW_VERDICT', 'REVIEWER', 'REVIEWED_AT']
 
 
 def add_inspection_log_args(p):
@@ -47,7 +47,8 @@ def inspection_rows(image_path, index, prediction, model_name, model_version, at
     defects = [{'DEFECT_ID': stable_id(inference_id, n), 'INFERENCE_ID': inference_id, 'BOARD_ID': board_id, 'TIMESTAMP': at,
                 'DETECTED_CLASS': d['label'], 'CONFIDENCE_SCORE': float(d['score']),
                 'BOUNDING_BOX_COORDINATES': json.dumps([float(d['x1']), float(d['y1']), float(d['x2']), float(d['y2'])]),
-                'MODEL_NAME': model_name, 'MODEL_VERSION': model_version, 'SOURCE': 'model', 'REVIEW_VERDICT': None,
+                'MODEL_NAME': model_name, 'MODEL_VERSION': model_version, 'FACTORY_LINE_ID': line, 'SHIFT': shift,
+                'SOURCE': 'model', 'REVIEW_VERDICT': None,
                 'REVIEWER': None, 'REVIEWED_AT': None} for n, d in enumerate(detections)]
     return board, defects
 
