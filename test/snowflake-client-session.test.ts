@@ -41,6 +41,12 @@ describe('the Snowflake client against snowflake-local', () => {
     expect((await session.execute('SELECT 1 AS "ONE"'))[0]!.ONE).toBe(1);
   });
 
+  it('keeps an answered statement a SQL error even when its message speaks of a network (rule)', async () => {
+    const error = await errorOf(session.execute('SELECT * FROM CLIENT.S.NETWORK_RULE_SOCKET_HANG_UP'));
+    expect(String(error.message)).toMatch(/NETWORK_RULE/);
+    expect(error.code).toBe('SNOWFLAKE_SQL');
+  });
+
   it('refuses names that cannot be used in SQL before sending anything, naming the field', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'defectkit-client-'));
     for (const [stage, table, field] of [

@@ -71,9 +71,14 @@ interface DriverError {
 
 const networkCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'EHOSTUNREACH', 'EPIPE', 'ECONNABORTED']);
 
+/**
+ * Whether the driver lost or never had a connection. A statement the server answered (it carries a SQL state) is
+ * never one, even when its message mentions a network rule.
+ */
 function isNetworkError(error: DriverError): boolean {
+  if (error.sqlState) return false;
   const text = `${error.message ?? ''} ${String(error.code ?? '')} ${error.cause?.code ?? ''}`;
-  return [...networkCodes].some((code) => text.includes(code)) || /network|socket hang up|disconnected/i.test(text);
+  return [...networkCodes].some((code) => text.includes(code)) || /network error|socket hang up|disconnected/i.test(text);
 }
 
 /**
