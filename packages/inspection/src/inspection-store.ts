@@ -48,6 +48,11 @@ export interface InspectionSummary {
   trend: { date: string; boards: number; passed: number; failed: number; yield: number | null; defectRate: number | null }[];
   /** Line x shift. */
   lineShift: { line: string | null; shift: string | null; boards: number; failed: number; defectRate: number | null }[];
+  /**
+   * False-call rate per model version, oldest version first (by its first inspection): the seed spec's KPI is the
+   * change between versions (cut it by 25 %).
+   */
+  falseCallRateByModel: { modelVersion: string; firstWeek: string; reviewedCalls: number; falseCalls: number; falseCallRate: number | null }[];
   /** False-call rate per week and model version (how the KPI is compared before and after a model change). */
   falseCallTrend: { week: string; modelVersion: string; reviewedCalls: number; falseCalls: number; falseCallRate: number | null }[];
   /** Every line and model version in the log (the filters' choices). */

@@ -231,6 +231,11 @@ export class SqlInspectionStore implements InspectionStore {
         `GROUP BY INSPECTION_WEEK, MODEL_VERSION ORDER BY INSPECTION_WEEK, MODEL_VERSION`,
       weekly.binds,
     );
+    const byModel = await this.run(
+      `SELECT MODEL_VERSION, CAST(MIN(INSPECTION_WEEK) AS VARCHAR) AS W, SUM(REVIEWED_CALLS) AS REVIEWED, SUM(FALSE_CALLS) AS FALSE_CALLS FROM ${this.q('V_FALSE_CALL_RATE')}${weekly.where} ` +
+        `GROUP BY MODEL_VERSION ORDER BY MIN(INSPECTION_WEEK), MODEL_VERSION`,
+      weekly.binds,
+    );
     const lines = await this.run(`SELECT DISTINCT FACTORY_LINE_ID FROM ${this.q('V_LINE_SHIFT')} WHERE FACTORY_LINE_ID IS NOT NULL ORDER BY FACTORY_LINE_ID`);
     const models = await this.run(`SELECT DISTINCT MODEL_VERSION FROM ${this.q('V_YIELD_DAILY')} ORDER BY MODEL_VERSION`);
 
@@ -271,6 +276,13 @@ export class SqlInspectionStore implements InspectionStore {
       falseCallTrend: fpr.map((r) => ({
         week: String(r.W),
         modelVersion: String(r.MODEL_VERSION),
+        reviewedCalls: num(r.REVIEWED),
+        falseCalls: num(r.FALSE_CALLS),
+        falseCallRate: ratio(num(r.FALSE_CALLS), num(r.REVIEWED)),
+      })),
+      falseCallRateByModel: byModel.map((r) => ({
+        modelVersion: String(r.MODEL_VERSION),
+        firstWeek: String(r.W),
         reviewedCalls: num(r.REVIEWED),
         falseCalls: num(r.FALSE_CALLS),
         falseCallRate: ratio(num(r.FALSE_CALLS), num(r.REVIEWED)),

@@ -130,6 +130,26 @@ function render(s: InspectionSummary): void {
   );
 }
 
+/** The seed spec's KPI: cut the false-call rate by 25 % with a model change. */
+const KPI_CUT = 0.25;
+
+/** The false-call rate of the latest reviewed model version against the one before it. */
+function fprChange(s: InspectionSummary): void {
+  const el = $('fpr-change');
+  const rated = s.falseCallRateByModel.filter((m) => m.falseCallRate !== null);
+  const [before, after] = rated.slice(-2);
+  if (!before || !after || before.falseCallRate === 0) {
+    el.textContent = 'Review calls of two model versions to compare their false-call rates.';
+    el.dataset.value = '';
+    return;
+  }
+  const change = (after.falseCallRate! - before.falseCallRate!) / before.falseCallRate!;
+  el.dataset.value = String(change);
+  el.textContent =
+    `${after.modelVersion} against ${before.modelVersion}: false-call rate ${percent(before.falseCallRate)} → ${percent(after.falseCallRate)} ` +
+    `(${change <= 0 ? '−' : '+'}${Math.abs(change * 100).toFixed(1)}%; target −${KPI_CUT * 100}%: ${change <= -KPI_CUT ? 'met' : 'not met'})`;
+}
+
 function query(): URLSearchParams {
   const params = new URLSearchParams();
   for (const key of FILTERS) {
@@ -154,6 +174,7 @@ async function refresh(): Promise<void> {
     fillSelect('line', body.lines);
     fillSelect('model', body.models);
     render(body);
+    fprChange(body);
     error.hidden = true;
     document.body.dataset.state = 'ready';
   } catch (e) {

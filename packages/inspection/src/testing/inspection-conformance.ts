@@ -272,6 +272,15 @@ export function describeInspectionStoreConformance(name: string, open: () => Pro
       const allCalls = calls.length;
       let summary = await store.summary();
       expect([summary.reviewedCalls, summary.falseCalls, summary.falseCallRate]).toEqual([allCalls, templateCalls, templateCalls / allCalls]);
+      // Per model version, oldest first (v1 was first inspected 40 days ago, v2 3 days ago): the KPI's comparison.
+      const perModel = ['v1', 'v2'].map((model) => {
+        const rows = logged.filter((l) => l.batch.model === model);
+        const reviewed = rows.reduce((n, l) => n + l.result.detections.length, 0);
+        const falseCalls = rows.filter((l) => l.template).reduce((n, l) => n + l.result.detections.length, 0);
+        const first = rows.map((l) => week(l.at)).sort()[0]!;
+        return { modelVersion: model, firstWeek: first, reviewedCalls: reviewed, falseCalls, falseCallRate: reviewed === 0 ? null : falseCalls / reviewed };
+      });
+      expect(summary.falseCallRateByModel).toEqual(perModel.filter((m) => m.reviewedCalls > 0));
 
       // A reviewer changes one false call to a true defect: one false call fewer.
       const flipped = calls.find((c) => c.imagePath.endsWith('_temp.jpg'))!;
