@@ -15,7 +15,6 @@ export const ERROR_CODES = {
 
   // Arguments and options (any package)
   EMPTY_SPLIT: 'the requested split of a dataset has no image',
-  INVALID_ARGUMENT: 'an argument is out of its domain',
   INVALID_NUMBER: 'a value that must be a finite number (or integer) is not',
   INVALID_OPTION: 'an option has a value outside its allowed set or range',
   INVALID_SIZE: 'a size or count is negative, fractional or otherwise unusable',

@@ -46,6 +46,6 @@ export class InvalidArgumentError extends DefectKitError {}
 /** An output folder is not empty and overwriting was not asked for (`OUTPUT_EXISTS`); nothing was written. */
 export class OutputExistsError extends DefectKitError<'OUTPUT_EXISTS'> {
   constructor(output: string) {
-    super('OUTPUT_EXISTS', `${output}: the output folder is not empty (ask for overwrite to replace it)`, { file: output, field: 'overwrite' });
+    super('OUTPUT_EXISTS', `${output}: the output folder is not empty; it is replaced only when overwrite is asked for`, { file: output, field: 'overwrite' });
   }
 }

@@ -10,7 +10,7 @@ export class NotebookOptionsError extends DefectKitError {
 /** The output folder exists and is not empty, and overwriting was not asked for. */
 export class NotebookOutputExistsError extends DefectKitError {
   constructor(dir: string) {
-    super('NOTEBOOK_OUTPUT_EXISTS', `${dir}: folder exists and is not empty (ask for overwrite to replace it)`, { file: dir, field: 'overwrite' });
+    super('NOTEBOOK_OUTPUT_EXISTS', `${dir}: folder exists and is not empty; it is replaced only when overwrite is asked for`, { file: dir, field: 'overwrite' });
   }
 }
 
