@@ -1,37 +1,15 @@
 // `defectkit detect` with thousands of long file arguments, and with --from-list, run as a real child process:
 // onnxruntime-node 1.30 used to crash (SIGSEGV) while creating its first session whenever the command line was
 // longer than about 28.9 KB (see packages/backend-node/src/onnxruntime-telemetry.ts for the root cause).
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTinyModel } from '../packages/backend-node/test-fixtures/tiny-model.js';
-import { deeppcbDir, repoRoot, systemPython } from './support/paths.js';
+import { deeppcbDir, systemPython } from './support/paths.js';
+import { devCli, runTsx } from './support/tsx-process.js';
 
 const COUNT = 2000;
-const devCli = resolve(repoRoot, 'packages', 'cli', 'src', 'dev.ts');
-
-interface Run {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `node --import tsx <script> ...args` in the repository (tsx maps @defectkit/* to the sources). */
-function runNode(args: readonly string[], stdin = ''): Promise<Run> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: repoRoot, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', fail);
-    child.on('close', (code, signal) => done({ code, signal, stdout, stderr }));
-    child.stdin.end(stdin);
-  });
-}
 
 let dir: string;
 let model: string;
@@ -70,7 +48,7 @@ describe('defectkit detect with very long command lines', () => {
   it(`processes ${COUNT} long file arguments`, async () => {
     expect(images.join(' ').length).toBeGreaterThan(10 * 28_900);
     const out = join(dir, 'args.json');
-    const run = await runNode([devCli, 'detect', ...images, '--model', model, '--format', 'json', '--out', out]);
+    const run = await runTsx([devCli, 'detect', ...images, '--model', model, '--format', 'json', '--out', out]);
     expect(run.signal, run.stderr.slice(-2000)).toBeNull();
     expect(run.code, run.stderr.slice(-2000)).toBe(0);
     expect(run.stderr).toContain(`${COUNT} images: ${COUNT} processed, 0 failed`);
@@ -80,11 +58,11 @@ describe('defectkit detect with very long command lines', () => {
   it(`reads ${COUNT} images from --from-list (a file with comments and blank lines, and standard input)`, async () => {
     const list = join(dir, 'list.txt');
     writeFileSync(list, `# boards of the night shift\n\n${images.map((path, i) => (i % 100 === 0 ? `  ${path}  \r` : path)).join('\n')}\n\n# end\n`);
-    const fromFile = await runNode([devCli, 'detect', '--from-list', list, '--model', model, '--format', 'json', '--out', join(dir, 'list.json')]);
+    const fromFile = await runTsx([devCli, 'detect', '--from-list', list, '--model', model, '--format', 'json', '--out', join(dir, 'list.json')]);
     expect(fromFile.code, fromFile.stderr.slice(-2000)).toBe(0);
     expect(resultImages(join(dir, 'list.json'))).toEqual(images);
 
-    const fromStdin = await runNode([devCli, 'detect', '--from-list', '-', '--model', model, '--format', 'json'], `${images.slice(0, 300).join('\n')}\n`);
+    const fromStdin = await runTsx([devCli, 'detect', '--from-list', '-', '--model', model, '--format', 'json'], `${images.slice(0, 300).join('\n')}\n`);
     expect(fromStdin.code, fromStdin.stderr.slice(-2000)).toBe(0);
     expect(JSON.parse(fromStdin.stdout).map((entry: { image: string }) => entry.image)).toEqual(images.slice(0, 300));
   });
@@ -92,7 +70,7 @@ describe('defectkit detect with very long command lines', () => {
   it('refuses a list naming a missing file with a typed error naming the line, before running anything', async () => {
     const list = join(dir, 'broken.txt');
     writeFileSync(list, `${images[0]}\n# comment\n${join(dir, 'nope', 'missing.jpg')}\n${images[1]}\n`);
-    const run = await runNode([devCli, 'detect', '--from-list', list, '--model', model]);
+    const run = await runTsx([devCli, 'detect', '--from-list', list, '--model', model]);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('IMAGE_LIST_ENTRY');
     expect(run.stderr).toContain(`${list}:3: ${join(dir, 'nope', 'missing.jpg')} does not exist`);
@@ -113,7 +91,7 @@ describe('defectkit detect with very long command lines', () => {
         'await detector.dispose();',
       ].join('\n'),
     );
-    const run = await runNode([script, model, images[0]!, ...images]);
+    const run = await runTsx([script, model, images[0]!, ...images]);
     expect(run.code, run.stderr.slice(-2000)).toBe(0);
     const answer = JSON.parse(run.stdout) as { argvBytes: number; width: number };
     expect(answer.argvBytes).toBeGreaterThan(10 * 28_900);

@@ -10,6 +10,7 @@ import { currentProcess, encodeIdentity, processStartTime } from '../packages/re
 import { sampleOnnx, writeModelFolder } from '../packages/registry/src/local/testing/model-folder.js';
 import { treeDigest } from '../packages/registry/src/testing/tree-digest.js';
 import { repoRoot } from './support/paths.js';
+import { spawnTsx } from './support/tsx-process.js';
 import { errorOf } from './support/errors.js';
 
 // Item 8 of the hardening issue: a lock left by a failed write, a killed process or naming a live but
@@ -23,7 +24,7 @@ afterEach(() => {
 
 /** Runs a TypeScript child with `node --import tsx` (one process, so SIGKILL hits the process that holds things). */
 function child(script: string, args: string[]): ChildProcess {
-  const proc = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'packages', 'registry', 'src', 'local', 'testing', script), ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawnTsx([join(repoRoot, 'packages', 'registry', 'src', 'local', 'testing', script), ...args]);
   children.push(proc);
   return proc;
 }

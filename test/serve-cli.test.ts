@@ -1,11 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LocalRegistry } from '@defectkit/registry';
 import { pcbDefectsModelDir } from '@defectkit/backend-node';
-import { repoRoot } from './support/paths.js';
+import { devCli, spawnTsx } from './support/tsx-process.js';
 
 const children: ChildProcess[] = [];
 const scratch = mkdtempSync(join(tmpdir(), 'defectkit-serve-test-'));
@@ -16,17 +16,17 @@ afterAll(() => {
 
 /** Starts `defectkit serve <args>` from source and resolves with the URL of its `listening <url>` line. */
 function serve(args: string[]): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'packages', 'cli', 'src', 'dev.ts'), 'serve', ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawnTsx([devCli, 'serve', ...args]);
   children.push(child);
   return new Promise((resolve, reject) => {
     let out = '';
     let err = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
+    child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString('utf8');
       const match = /^listening (http:\/\/127\.0\.0\.1:\d+\/)$/m.exec(out);
       if (match) resolve({ url: match[1]!, child });
     });
-    child.stderr!.on('data', (chunk: Buffer) => (err += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString('utf8')));
     child.on('exit', (code) => reject(new Error(`defectkit serve exited with ${code} before listening:\n${out}\n${err}`)));
   });
 }

@@ -1,16 +1,15 @@
 // An unreachable Snowflake host fails fast with a typed SNOWFLAKE_CONNECT error: a closed loopback port, and a
 // loopback port that accepts connections but never answers (the driver alone would wait 90 s per try and retry
 // for 5 minutes). The login limit is configurable (option or login_timeout in connections.toml).
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DefectKitError } from '@defectkit/core';
 import { SnowflakeSession } from '@defectkit/snowflake';
 import { cli } from './support/run-cli.js';
-import { repoRoot } from './support/paths.js';
+import { runTsx } from './support/tsx-process.js';
 
 let silent: Server;
 let silentPort: number;
@@ -104,10 +103,7 @@ describe('SnowflakeSession.connect to an unreachable host', () => {
         `await SnowflakeSession.connect(${JSON.stringify({ overrides: overrides(silentPort), env: {}, loginTimeoutMs: 500 })}).catch((e) => process.stdout.write(e.code));`,
       ].join('\n'),
     );
-    const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: resolve(repoRoot), stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    const code = await new Promise<number | null>((done) => child.on('close', done));
+    const { code, stdout } = await runTsx([script]);
     expect(stdout).toBe('SNOWFLAKE_CONNECT');
     expect(code).toBe(0);
   });

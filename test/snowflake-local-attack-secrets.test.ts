@@ -3,7 +3,6 @@
  * the process arguments that `ps` shows) and is never printed: not on stdout, not on stderr, not in
  * an error answer, whatever the client sends.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,22 +12,19 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { startSnowflakeLocal, type SnowflakeLocal } from '@defectkit/snowflake-local';
 import { rawRequest } from '../packages/snowflake-local/test/attack-harness.js';
 import { connect, destroy, exec } from '../packages/snowflake-local/test/driver-harness.js';
-import { repoRoot } from './support/paths.js';
+import { devCli, spawnTsx } from './support/tsx-process.js';
 
 const SECRET = 'Secret-pa55word-Z9q';
 
 interface Running {
-  child: ChildProcessWithoutNullStreams;
+  child: ReturnType<typeof spawnTsx>;
   out: () => string;
   lines: AsyncIterator<string>;
   exited: Promise<number | null>;
 }
 
 function startCli(args: string[], env: Record<string, string> = {}): Running {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'packages/cli/src/dev.ts', 'snowflake-local', '--port', '0', ...args], {
-    cwd: repoRoot,
-    env: { ...process.env, DEFECTKIT_SNOWFLAKE_LOCAL_PASSWORD: '', ...env },
-  });
+  const child = spawnTsx([devCli, 'snowflake-local', '--port', '0', ...args], { env: { ...process.env, DEFECTKIT_SNOWFLAKE_LOCAL_PASSWORD: '', ...env }, stdin: 'pipe' });
   let all = '';
   child.stderr.on('data', (d) => (all += String(d)));
   const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();

@@ -1,11 +1,10 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
 import { connect, destroy, exec } from '../packages/snowflake-local/test/driver-harness.js';
-import { repoRoot } from './support/paths.js';
+import { devCli, runTsx, spawnTsx } from './support/tsx-process.js';
 
 describe('defectkit snowflake-local', () => {
   const work = mkdtempSync(join(tmpdir(), 'sfl-cli-'));
@@ -15,10 +14,7 @@ describe('defectkit snowflake-local', () => {
     const dir = join(work, 'data');
     const secret = 'pw-Secret-4711';
     writeFileSync(join(work, 'password.txt'), `${secret}\n`);
-    const child = spawn(process.execPath, ['--import', 'tsx', 'packages/cli/src/dev.ts', 'snowflake-local', '--port', '0', '--dir', dir, '--user', 'bob', '--password-file', join(work, 'password.txt')], {
-      cwd: repoRoot,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawnTsx([devCli, 'snowflake-local', '--port', '0', '--dir', dir, '--user', 'bob', '--password-file', join(work, 'password.txt')]);
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += String(d)));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
@@ -40,10 +36,7 @@ describe('defectkit snowflake-local', () => {
   });
 
   it('refuses a bad --port with a typed error', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'packages/cli/src/dev.ts', 'snowflake-local', '--port', 'x1'], { cwd: repoRoot });
-    let stderr = '';
-    child.stderr.on('data', (d) => (stderr += String(d)));
-    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    const { code, stderr } = await runTsx([devCli, 'snowflake-local', '--port', 'x1']);
     expect(code).toBe(1);
     expect(stderr).toContain('INVALID_OPTION');
     expect(stderr).toContain('--port');
