@@ -15,24 +15,25 @@ export async function errorOf(promise: Promise<unknown>): Promise<DefectKitError
   throw new Error('expected a DefectKitError, nothing was thrown');
 }
 
-/** {@link errorOf} for synchronous code: the DefectKitError `action` throws; anything else, or no throw, fails the test. */
-export function errorOfCall(action: () => unknown): DefectKitError {
+/** The DefectKitError `action` throws, undefined when it returns; anything else it throws is rethrown. */
+function thrownBy(action: () => unknown): DefectKitError | undefined {
   try {
     action();
   } catch (error) {
     if (DefectKitError.isInstance(error)) return error;
     throw error;
   }
-  throw new Error('expected a DefectKitError, nothing was thrown');
+  return undefined;
+}
+
+/** {@link errorOf} for synchronous code: the DefectKitError `action` throws; anything else, or no throw, fails the test. */
+export function errorOfCall(action: () => unknown): DefectKitError {
+  const error = thrownBy(action);
+  if (error === undefined) throw new Error('expected a DefectKitError, nothing was thrown');
+  return error;
 }
 
 /** The code of the DefectKitError `action` throws, or `'none'` when it returns: for compact `expect(codeOf(...)).toBe(CODE)` tables. */
 export function codeOf(action: () => unknown): string {
-  try {
-    action();
-  } catch (error) {
-    if (DefectKitError.isInstance(error)) return error.code;
-    throw error;
-  }
-  return 'none';
+  return thrownBy(action)?.code ?? 'none';
 }
