@@ -1,14 +1,13 @@
 // The committed test models (so `npm test` needs no Python) are byte for byte what their torch scripts export today.
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { exportTinyModel, tinyModelFixture, type TinyModelOptions } from '../packages/backend-node/test-fixtures/tiny-model.js';
 import { exportUntrainedDetector, untrainedDetectorOnnx } from '../packages/registry/src/testing/snowflake-fixtures.js';
 import { systemPython } from './support/paths.js';
+import { scratchFolder } from './support/scratch-folder.js';
 
-const work = mkdtempSync(join(tmpdir(), 'defectkit-fixture-models-'));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+const work = scratchFolder('defectkit-fixture-models-');
 
 /** The option sets the tests use; each has a committed export. */
 const variants: TinyModelOptions[] = [{}, { staticBatch: true }, { shape: 'rank2' }, { shape: 'rcnn', channels: 3, classes: 2 }];

@@ -1,23 +1,22 @@
 // One model contract: each shipped model and an emitted classifier, logged to the local registry and to
 // snowflake-local, answers the same on DeepPCB images locally (TypeScript detector, onnxruntime-node + sharp)
 // and remotely (MODEL()!PREDICT running the logged Python handler in CPython 3.11 with onnxruntime + Pillow).
-import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Detection } from '@defectkit/core';
 import { loadDetector, OnnxNodeBackend, SharpPreprocessor } from '@defectkit/backend-node';
 import { parseModelCardText } from '@defectkit/detector';
-import { emitNotebookProject } from '@defectkit/notebooks';
 import { decodeClassifier, type ClassScore } from '@defectkit/postprocess';
 import { LocalRegistry, SnowflakeRegistry } from '@defectkit/registry';
 import type { SnowflakeLocal } from '@defectkit/snowflake-local';
-import { deeppcbDir, goldenDir, repoRoot, systemPython } from './support/paths.js';
+import { deeppcbDir, goldenDir, repoRoot } from './support/paths.js';
+import { trainTinyClassifier } from './support/train-locally.js';
+import { scratchFolder } from './support/scratch-folder.js';
 import { startLocalSnowflake } from './support/snowflake-local.js';
 
-const work = mkdtempSync(join(tmpdir(), 'defectkit-handler-remote-'));
+const work = scratchFolder('defectkit-handler-remote-');
 const images = ['00041000_test.jpg', '00041001_test.jpg', '00041002_test.jpg', '00041003_test.jpg'].map((name) => join(deeppcbDir, 'PCBData', 'group00041', '00041', name));
 const TOLERANCE = 1e-3;
 
@@ -29,29 +28,6 @@ function expectSameDetections(got: readonly Detection[], expected: readonly Dete
     for (const key of ['x1', 'y1', 'x2', 'y2', 'score'] as const) expect(Math.abs(d[key] - e[key]), `${what} #${k} ${key}`).toBeLessThanOrEqual(TOLERANCE);
     expect([d.classId, d.label], `${what} #${k}`).toEqual([e.classId, e.label]);
   });
-}
-
-/** Emits the classifier recipe and trains it for one epoch on 8 + 4 DeepPCB crops (TEMPLATE vs BOARD, 64x64). */
-async function trainClassifier(): Promise<string> {
-  const data = join(work, 'classes');
-  const pairs = readFileSync(join(deeppcbDir, 'PCBData', 'trainval.txt'), 'utf8').split('\n').filter((l) => l.trim()).slice(0, 6);
-  for (const [i, line] of pairs.entries()) {
-    const img = line.trim().split(/\s+/)[0]!;
-    for (const [cls, suffix] of [['TEMPLATE', '_temp'], ['BOARD', '_test']] as const) {
-      const dir = join(data, i < 4 ? 'train' : 'val', cls);
-      mkdirSync(dir, { recursive: true });
-      await sharp(join(deeppcbDir, 'PCBData', img.replace(/\.jpg$/, `${suffix}.jpg`))).resize(96, 96).png().toFile(join(dir, `${i}.png`));
-    }
-  }
-  const project = await emitNotebookProject({ recipe: 'classifier', out: join(work, 'cls-project'), dataset: data, classes: ['TEMPLATE', 'BOARD'], imgsz: 64, epochs: 1, pretrained: false });
-  const out = join(work, 'cls-run');
-  const r = spawnSync(systemPython, [join(project.dir, 'train.py'), '--local', '--out', out, '--workers', '0', '--threads', '2', '--batch', '4'], {
-    encoding: 'utf8',
-    env: { ...process.env, OMP_NUM_THREADS: '2', OMP_WAIT_POLICY: 'PASSIVE' },
-    timeout: 600_000,
-  });
-  expect(r.status, r.stderr.slice(-3000)).toBe(0);
-  return out;
 }
 
 describe('one model contract: local registry vs snowflake-local running the logged Python handler', () => {
@@ -69,7 +45,6 @@ describe('one model contract: local registry vs snowflake-local running the logg
   afterAll(async () => {
     await remote?.close();
     await server?.close();
-    rmSync(work, { recursive: true, force: true });
   });
 
   it.each([
@@ -166,7 +141,7 @@ describe('one model contract: local registry vs snowflake-local running the logg
   }, 300_000);
 
   it('an emitted classifier (one epoch): remote PREDICT answers the local top-k LABELS within 1e-3', async () => {
-    const source = await trainClassifier();
+    const source = await trainTinyClassifier(work);
     const card = parseModelCardText(readFileSync(join(source, 'model.json'), 'utf8'), 'model.json');
     expect(card.output.layout).toBe('classifier');
     await local.logModel(source, { name: 'BOARD_CLS' });

@@ -5,8 +5,8 @@
 // both answer the TypeScript detector's detections on DeepPCB images within 1e-3.
 import { execFile, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import sharp from 'sharp';
@@ -20,10 +20,12 @@ import { SnowflakeRegistry } from '@defectkit/registry';
 import { handlerPython, type SnowflakeLocal } from '@defectkit/snowflake-local';
 import { fixtureModelFolder } from '../packages/registry/src/testing/snowflake-fixtures.js';
 import { deeppcbDir, repoRoot, systemPython } from './support/paths.js';
+import { trainTinyClassifier } from './support/train-locally.js';
+import { scratchFolder } from './support/scratch-folder.js';
 import { startLocalSnowflake } from './support/snowflake-local.js';
 
 const run = promisify(execFile);
-const work = mkdtempSync(join(tmpdir(), 'dk-handler-template-'));
+const work = scratchFolder('dk-handler-template-');
 const standin = join(repoRoot, 'test', 'support', 'snowflake_ml_standin');
 const deeppcb = ['00041000_test.jpg', '00041001_test.jpg', '00041002_test.jpg'].map((name) => join(deeppcbDir, 'PCBData', 'group00041', '00041', name));
 const TOLERANCE = 1e-3;
@@ -94,29 +96,6 @@ async function boardsAt(size: number): Promise<string[]> {
   }));
 }
 
-/** The classifier recipe trained for one epoch on 8 + 4 DeepPCB renderings (TEMPLATE vs BOARD, 64x64). */
-async function trainClassifier(): Promise<string> {
-  const data = join(work, 'classes');
-  const pairs = readFileSync(join(deeppcbDir, 'PCBData', 'trainval.txt'), 'utf8').split('\n').filter((l) => l.trim()).slice(0, 6);
-  for (const [i, line] of pairs.entries()) {
-    const img = line.trim().split(/\s+/)[0]!;
-    for (const [cls, suffix] of [['TEMPLATE', '_temp'], ['BOARD', '_test']] as const) {
-      const dir = join(data, i < 4 ? 'train' : 'val', cls);
-      mkdirSync(dir, { recursive: true });
-      await sharp(join(deeppcbDir, 'PCBData', img.replace(/\.jpg$/, `${suffix}.jpg`))).resize(96, 96).png().toFile(join(dir, `${i}.png`));
-    }
-  }
-  const project = await emitNotebookProject({ recipe: 'classifier', out: join(work, 'cls-train'), dataset: data, classes: ['TEMPLATE', 'BOARD'], imgsz: 64, epochs: 1, pretrained: false });
-  const out = join(work, 'cls-run');
-  const r = spawnSync(systemPython, [join(project.dir, 'train.py'), '--local', '--out', out, '--workers', '0', '--threads', '2', '--batch', '4'], {
-    encoding: 'utf8',
-    env: { ...process.env, OMP_NUM_THREADS: '2', OMP_WAIT_POLICY: 'PASSIVE' },
-    timeout: 600_000,
-  });
-  expect(r.status, r.stderr.slice(-3000)).toBe(0);
-  return out;
-}
-
 /** A copy of a shipped model folder (log_to_registry reads model.onnx + model.json from its output folder). */
 function copyOf(folder: string): () => Promise<string> {
   return async () => {
@@ -130,7 +109,7 @@ const cases: Case[] = [
   { recipe: 'pcb-detector', name: 'NB_PCB', model: copyOf('models/pcb-defects'), images: async () => deeppcb },
   { recipe: 'faster-rcnn', name: 'NB_FRCNN', model: copyOf('models/pcb-defects-frcnn'), images: async () => deeppcb },
   { recipe: 'ultralytics', name: 'NB_YOLO', model: fixtureModelFolder, images: () => boardsAt(320) },
-  { recipe: 'classifier', name: 'NB_CLS', model: trainClassifier, images: () => boardsAt(64) },
+  { recipe: 'classifier', name: 'NB_CLS', model: () => trainTinyClassifier(work), images: () => boardsAt(64) },
 ];
 
 type Row = { DETECTIONS: string; WIDTH: number; HEIGHT: number; LABELS: string };
@@ -164,7 +143,6 @@ describe("each recipe's log_to_registry (stand-in snowflake-ml-python) logs the 
   afterAll(async () => {
     await registry?.close();
     await server?.close();
-    rmSync(work, { recursive: true, force: true });
   });
 
   it('the stand-in refuses calls outside the documented surface', () => {

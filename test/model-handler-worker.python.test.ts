@@ -1,19 +1,18 @@
 // snowflake-local's Python worker: one long-lived process per model version, JSON lines, bounded inputs, a
 // timeout that stops a stuck handler, and handler failures reported per call (CPython 3.11 virtualenv).
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { HandlerWorker, handlerPython } from '@defectkit/snowflake-local';
 import { repoRoot } from './support/paths.js';
 import { errorOf } from './support/errors.js';
+import { scratchFolder } from './support/scratch-folder.js';
 
 const run = promisify(execFile);
 
-const work = mkdtempSync(join(tmpdir(), 'dk-handler-worker-'));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+const work = scratchFolder('dk-handler-worker-');
 
 // A package whose handlers exercise the worker: echo (DataFrame in, Series of objects out), a DataFrame answer,
 // a failure, a wrong row count, a stuck call, and the import directory Snowflake passes as -X.

@@ -1,31 +1,12 @@
 // Every recipe's emitted notebook cells and train.py compile under Debian's python3 (torch is not imported).
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RECIPE_NAMES, emitNotebookProject, type Notebook, type RecipeName } from '@defectkit/notebooks';
-import { systemPython } from './support/paths.js';
+import { pythonCompileErrors } from './support/python-compile.js';
+import { scratchFolder } from './support/scratch-folder.js';
 
-const work = mkdtempSync(join(tmpdir(), 'defectkit-nb-compile-'));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
-
-/** Compiles each named source with Python's compile(); returns the failures as "name:line: message". */
-function pythonCompileErrors(sources: { name: string; code: string }[]): string[] {
-  const script = [
-    'import json, sys',
-    'errors = []',
-    'for s in json.load(sys.stdin):',
-    '    try:',
-    "        compile(s['code'], s['name'], 'exec')",
-    '    except SyntaxError as e:',
-    "        errors.append(f\"{s['name']}:{e.lineno}: {e.msg}\")",
-    'print(json.dumps(errors))',
-  ].join('\n');
-  const r = spawnSync(systemPython, ['-c', script], { input: JSON.stringify(sources), encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`${systemPython} failed: ${r.stderr || r.error?.message}`);
-  return JSON.parse(r.stdout) as string[];
-}
+const work = scratchFolder('defectkit-nb-compile-');
 
 describe.each(RECIPE_NAMES)('notebook emit --recipe %s', (recipe: RecipeName) => {
   it('compiles: every code cell and train.py', async () => {

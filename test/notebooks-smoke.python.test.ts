@@ -2,17 +2,16 @@
 // --local mode for one short epoch on a handful of DeepPCB images (a tiny YOLO folder built here),
 // then load the exported model.onnx + model.json with the Node detector and run it on an image.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { emitNotebookProject } from '@defectkit/notebooks';
 import { loadDetector } from '@defectkit/backend-node';
-import sharp from 'sharp';
 import { deeppcbDir, hasDeepPcb, systemPython } from './support/paths.js';
+import { tinyClassifierTrainArgs, trainLocally, writeTemplateBoardClasses } from './support/train-locally.js';
+import { scratchFolder } from './support/scratch-folder.js';
 
-const work = mkdtempSync(join(tmpdir(), 'defectkit-smoke-'));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+const work = scratchFolder('defectkit-smoke-');
 
 const CLASSES = ['open', 'short', 'mousebite', 'spur', 'copper', 'pin-hole'];
 
@@ -46,13 +45,8 @@ describe('pcb-detector recipe, end to end (smoke)', () => {
     const project = await emitNotebookProject({ recipe: 'pcb-detector', out: join(work, 'project'), dataset: data, epochs: 1 });
     const out = join(work, 'run');
     const t0 = performance.now();
-    const r = spawnSync(systemPython, [join(project.dir, 'train.py'), '--local', '--out', out, '--crops-per-epoch', '16', '--batch', '8', '--threads', '2'], {
-      encoding: 'utf8',
-      env: { ...process.env, OMP_NUM_THREADS: '2', OMP_WAIT_POLICY: 'PASSIVE' },
-      timeout: 600_000,
-    });
+    const r = trainLocally(project.dir, out, ['--crops-per-epoch', '16', '--batch', '8', '--threads', '2']);
     const trainSeconds = (performance.now() - t0) / 1000;
-    expect(r.status, r.stderr.slice(-3000)).toBe(0);
     expect(r.stdout).toMatch(/data: 8 train \/ 2 val images/);
     expect(r.stdout).toMatch(/training done: 1 epochs/);
     expect(existsSync(join(out, 'model.onnx'))).toBe(true);
@@ -93,24 +87,11 @@ describe('pcb-detector recipe, end to end (smoke)', () => {
     expect(hasTorch).toBe(true);
     // Two classes from DeepPCB: the defect-free template and the inspected board (96x96 downscales).
     const data = join(work, 'classes');
-    const pairs = readFileSync(join(deeppcbDir, 'PCBData', 'trainval.txt'), 'utf8').split('\n').filter((l) => l.trim()).slice(0, 6);
-    for (const [i, line] of pairs.entries()) {
-      const img = line.trim().split(/\s+/)[0]!;
-      for (const [cls, suffix] of [['TEMPLATE', '_temp'], ['BOARD', '_test']] as const) {
-        const dir = join(data, i < 4 ? 'train' : 'val', cls);
-        mkdirSync(dir, { recursive: true });
-        await sharp(join(deeppcbDir, 'PCBData', img.replace(/\.jpg$/, `${suffix}.jpg`))).resize(96, 96).png().toFile(join(dir, `${i}.png`));
-      }
-    }
+    await writeTemplateBoardClasses(data);
     const project = await emitNotebookProject({ recipe: 'classifier', out: join(work, 'cls-project'), dataset: data, classes: ['TEMPLATE', 'BOARD'], imgsz: 64, epochs: 1, pretrained: false });
     const out = join(work, 'cls-run');
     const t0 = performance.now();
-    const r = spawnSync(systemPython, [join(project.dir, 'train.py'), '--local', '--out', out, '--workers', '0', '--threads', '2', '--batch', '4'], {
-      encoding: 'utf8',
-      env: { ...process.env, OMP_NUM_THREADS: '2', OMP_WAIT_POLICY: 'PASSIVE' },
-      timeout: 600_000,
-    });
-    expect(r.status, r.stderr.slice(-3000)).toBe(0);
+    const r = trainLocally(project.dir, out, tinyClassifierTrainArgs);
     expect(r.stdout).toMatch(/data: 8 train \/ 4 val images/);
     const card = JSON.parse(readFileSync(join(out, 'model.json'), 'utf8')) as Record<string, any>;
     expect(card).toMatchObject({ task: 'classify', classes: ['TEMPLATE', 'BOARD'], input: { width: 64, height: 64, channels: 3 }, output: { layout: 'classifier' } });
@@ -127,12 +108,7 @@ describe('pcb-detector recipe, end to end (smoke)', () => {
     const project = await emitNotebookProject({ recipe: 'faster-rcnn', out: join(work, 'rcnn-project'), dataset: data, epochs: 1 });
     const out = join(work, 'rcnn-run');
     const t0 = performance.now();
-    const r = spawnSync(systemPython, [join(project.dir, 'train.py'), '--local', '--out', out, '--batch', '2', '--threads', '2'], {
-      encoding: 'utf8',
-      env: { ...process.env, OMP_NUM_THREADS: '2', OMP_WAIT_POLICY: 'PASSIVE' },
-      timeout: 600_000,
-    });
-    expect(r.status, r.stderr.slice(-3000)).toBe(0);
+    const r = trainLocally(project.dir, out, ['--batch', '2', '--threads', '2']);
     expect(r.stdout).toMatch(/model: faster-rcnn\/tiny/);
     const card = JSON.parse(readFileSync(join(out, 'model.json'), 'utf8')) as Record<string, any>;
     expect(card).toMatchObject({
