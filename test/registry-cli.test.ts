@@ -41,7 +41,10 @@ describe('defectkit registry / defectkit snowflake', () => {
     expect(versions.map((v) => [v.name, v.comment])).toEqual([['V1', 'first'], ['EXP2', null]]);
     expect(JSON.parse((await cli('registry', 'show', 'pcb', '--version', 'EXP2', '--json', ...reg)).stdout)).toMatchObject({ name: 'EXP2', isDefault: false });
     expect(JSON.parse((await cli('registry', 'set-default', 'pcb', 'exp2', '--json', ...reg)).stdout)).toMatchObject({ default: 'EXP2' });
-    const out = join(dir, 'exported');
+    // An export may not land inside the registry it reads from.
+    const inside = await cli('registry', 'export', 'pcb', '--out', join(dir, 'exported'), ...reg);
+    expect([inside.code, inside.stderr]).toEqual([1, expect.stringContaining('error OUTPUT_OVERLAPS_INPUT')]);
+    const out = join(await mkdtemp(join(tmpdir(), 'defectkit-cli-export-')), 'exported');
     expect((await cli('registry', 'export', 'pcb', '--out', out, ...reg)).code).toBe(0);
     expect((await readdir(out)).sort()).toEqual(['model.json', 'model.onnx']);
 
