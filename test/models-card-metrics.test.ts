@@ -1,14 +1,13 @@
 // The shipped model card's validation metrics are reproduced by the CLI alone: convert (same seeded split),
 // detect, eval. This is the check behind the figures in models/pcb-defects/model.json and models/README.md.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { deeppcbDir, repoRoot } from './support/paths.js';
 import { cli } from './support/run-cli.js';
+import { scratchFolder } from './support/scratch-folder.js';
 
-const work = mkdtempSync(join(tmpdir(), 'defectkit-card-'));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+const work = scratchFolder('defectkit-card-');
 
 interface Card {
   thresholds: { conf: number };
