@@ -1,13 +1,12 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { expandImageInputs, parseImageList, readImageList } from './image-files.js';
 import { DEFAULT_MODEL, defaultModelDir, findModelFiles } from './load-detector.js';
+import { scratchFolder } from '../../../test/support/scratch-folder.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'dk-files-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = scratchFolder('dk-files-');
 
 describe('expandImageInputs', () => {
   it('expands folders recursively and globs, keeps files and missing paths, drops duplicates', async () => {

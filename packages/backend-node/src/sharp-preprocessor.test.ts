@@ -1,14 +1,13 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp, { type CreateRaw } from 'sharp';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ModelInputSpec } from '@defectkit/detector';
 import { goldenDir } from '../../../test/support/paths.js';
 import { SharpPreprocessor } from './sharp-preprocessor.js';
+import { scratchFolder } from '../../../test/support/scratch-folder.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'dk-prep-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = scratchFolder('dk-prep-');
 
 function input(width: number, height: number, channels: 1 | 3 = 3, extra: Partial<ModelInputSpec> = {}): ModelInputSpec {
   return { name: 'images', width, height, channels, resize: 'letterbox', batchAxis: true, stride: 32, padValue: 114, scale: 1 / 255, mean: null, std: null, ...extra };
