@@ -221,7 +221,7 @@ export function registerRegistry(program: Command): void {
           let failed = 0;
           const results = [];
           for (const outcome of outcomes) {
-            if (outcome.ok) results.push({ image: outcome.image, width: outcome.result.width, height: outcome.result.height, detections: outcome.result.detections });
+            if (outcome.ok) results.push({ image: outcome.image, ...outcome.result });
             else {
               failed++;
               process.stderr.write(`defectkit: error ${outcome.error.code}: ${outcome.error.message}\n`);
