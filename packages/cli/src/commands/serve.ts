@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { ENV, helpFooter } from '../help-examples.js';
 import { numberOption } from '../option-parsers.js';
+import { untilInterrupted } from '../until-interrupted.js';
 
 interface ServeFlags {
   port: number;
@@ -57,16 +58,7 @@ export function registerServe(program: Command): void {
       const source = inspectionSource(flags.log, { warn: (message) => process.stderr.write(`defectkit: warning: ${message}\n`) });
       const app = await startAppServer({ port: flags.port, model: { onnx: files.onnx, card: files.card }, routes: await dashboardRoutes(source) });
       process.stdout.write(`listening ${app.url}\n`);
-      // Serve until interrupted.
-      await new Promise<void>((resolve) => {
-        const stop = (): void => {
-          process.off('SIGINT', stop);
-          process.off('SIGTERM', stop);
-          resolve();
-        };
-        process.on('SIGINT', stop);
-        process.on('SIGTERM', stop);
-      });
+      await untilInterrupted();
       await app.close();
       await source.close();
       if (exported) await rm(exported, { recursive: true, force: true });

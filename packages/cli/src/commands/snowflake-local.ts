@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { helpFooter } from '../help-examples.js';
 import { numberOption } from '../option-parsers.js';
+import { untilInterrupted } from '../until-interrupted.js';
 
 interface SnowflakeLocalFlags {
   port: number;
@@ -74,15 +75,7 @@ export function registerSnowflakeLocal(program: Command): void {
         process.stdout.write(`connection ${flags.writeConnection} written to ${file} (database DEFECTKIT, schema PUBLIC)\n`);
       }
       // Serve until interrupted; closing flushes DuckDB so a --dir survives the restart.
-      await new Promise<void>((resolve) => {
-        const stop = (): void => {
-          process.off('SIGINT', stop);
-          process.off('SIGTERM', stop);
-          resolve();
-        };
-        process.on('SIGINT', stop);
-        process.on('SIGTERM', stop);
-      });
+      await untilInterrupted();
       await server.close();
     });
 }
