@@ -8,6 +8,7 @@ import { mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/promises
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { seededRandom } from '@defectkit/annotations';
 import { readDeepPcb } from '@defectkit/annotations/node';
 import { boardsFromDetections, openDuckDbInspectionStore, type BoardInspection, type DetectedImage } from '@defectkit/inspection';
 import { deeppcbDir } from '../test/support/paths.js';
@@ -22,20 +23,8 @@ const median = (xs: number[]): number => {
   return s.length % 2 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
 
-/** A seeded generator (mulberry32): the same boards on every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const { dataset } = await readDeepPcb(deeppcbDir);
-const rand = random(15);
+const rand = seededRandom(15);
 const source: DetectedImage[] = dataset.images.map((image) => ({
   image: image.path,
   width: image.width,

@@ -12,27 +12,16 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { batchedNms, nms } from '../packages/postprocess/src/index.js';
+import { seededRandom } from '../packages/annotations/src/index.js';
 import { systemPython } from '../test/support/paths.js';
 
 const SIZES = [1000, 5000, 30000];
 const IOU = 0.5;
 const CLASSES = 20;
 
-/** Deterministic 32-bit generator (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** YOLO-like candidates: ~20 jittered boxes around each object in a 640×640 image, random classes and scores. */
 function makeInputs(n: number, seed: number): { boxes: Float32Array; scores: Float32Array; classes: Int32Array } {
-  const rnd = random(seed);
+  const rnd = seededRandom(seed);
   const boxes = new Float32Array(n * 4);
   const scores = new Float32Array(n);
   const classes = new Int32Array(n);
