@@ -1,7 +1,7 @@
-import { DefectKitError } from '@defectkit/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Backend, BackendFactory, DeviceRequest } from '../backend.js';
 import { elementCount, type Tensor } from '../tensor.js';
+import { expectTypedRejection } from './typed-rejection.js';
 
 /** A model every backend under test must load and run, with the inputs to feed and (optionally) the expected outputs. */
 export interface ConformanceFixture {
@@ -15,20 +15,6 @@ export interface ConformanceFixture {
   tolerance?: number;
   /** The device to load with (default `cpu`). */
   device?: DeviceRequest;
-}
-
-function isTyped(error: unknown, code?: string): boolean {
-  return DefectKitError.isInstance(error) && (code === undefined || error.code === code);
-}
-
-async function expectTypedRejection(promise: Promise<unknown>, code?: string): Promise<DefectKitError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(isTyped(error, code), `expected a DefectKitError${code ? ` with code ${code}` : ''}, got ${String(error)}`).toBe(true);
-    return error as DefectKitError;
-  }
-  throw new Error('expected a rejection, the call resolved');
 }
 
 /**

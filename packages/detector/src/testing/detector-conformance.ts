@@ -2,6 +2,7 @@ import { DefectKitError, type Detection } from '@defectkit/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DetectionOutcome, DetectionResult } from '../detection-result.js';
 import type { Detector } from '../detector-contract.js';
+import { expectTypedRejection } from './typed-rejection.js';
 
 /** What {@link describeDetectorConformance} runs a detector on. */
 export interface DetectorConformanceFixture<TImage> {
@@ -52,16 +53,6 @@ function expectResultShape(result: DetectionResult, what: string): void {
   for (let k = 1; k < result.detections.length; k++) {
     expect(result.detections[k - 1]!.score >= result.detections[k]!.score, `${what}: detections sorted by score`).toBe(true);
   }
-}
-
-async function rejection(promise: Promise<unknown>): Promise<DefectKitError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(DefectKitError.isInstance(error), `expected a DefectKitError, got ${String(error)}`).toBe(true);
-    return error as DefectKitError;
-  }
-  throw new Error('expected a rejection, the call resolved');
 }
 
 function resultOf<T>(outcome: DetectionOutcome<T>): DetectionResult {
@@ -185,7 +176,7 @@ export function describeDetectorConformance<TImage>(name: string, fixture: () =>
 
     it('a bad image is a typed error naming it; the rest of its batch still runs', async () => {
       for (const badImage of fx.badImages) {
-        const error = await rejection(detector.detect(badImage));
+        const error = await expectTypedRejection(detector.detect(badImage));
         const named = `${error.message} ${JSON.stringify(error.details)}`;
         expect(named, 'the error names the image').toContain(nameOf(badImage));
         const inputs = [fx.images[0]!, badImage, fx.images[1]!, fx.images[2]!];
@@ -231,9 +222,9 @@ export function describeDetectorConformance<TImage>(name: string, fixture: () =>
       await d.detect(fx.images[0]!);
       await d.dispose();
       await d.dispose();
-      expect((await rejection(d.detect(fx.images[0]!))).code).toBe('DETECTOR_DISPOSED');
-      expect((await rejection(d.detectBatch([fx.images[0]!]))).code).toBe('DETECTOR_DISPOSED');
-      expect((await rejection(collect(d.detectAll([fx.images[0]!])))).code).toBe('DETECTOR_DISPOSED');
+      expect((await expectTypedRejection(d.detect(fx.images[0]!))).code).toBe('DETECTOR_DISPOSED');
+      expect((await expectTypedRejection(d.detectBatch([fx.images[0]!]))).code).toBe('DETECTOR_DISPOSED');
+      expect((await expectTypedRejection(collect(d.detectAll([fx.images[0]!])))).code).toBe('DETECTOR_DISPOSED');
     });
 
   });

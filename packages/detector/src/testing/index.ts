@@ -1,2 +1,3 @@
 export { describeBackendConformance, type ConformanceFixture } from './backend-conformance.js';
+export { expectTypedRejection } from './typed-rejection.js';
 export { describeDetectorConformance, type DetectorConformanceFixture } from './detector-conformance.js';

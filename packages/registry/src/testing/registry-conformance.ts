@@ -1,7 +1,7 @@
 import { copyFile, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DefectKitError } from '@defectkit/core';
+import { expectTypedRejection } from '@defectkit/detector/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Registry } from '../registry-types.js';
 
@@ -13,16 +13,6 @@ export interface RegistryConformanceFixture {
   modelFolder: string;
   /** Called after the suite, e.g. to stop a server. */
   cleanup?(): Promise<void>;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<DefectKitError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(DefectKitError.isInstance(error), `expected a DefectKitError, got ${String(error)}`).toBe(true);
-    return error as DefectKitError;
-  }
-  throw new Error('expected a rejection, the call resolved');
 }
 
 /** Names no registry may accept for a model, version or alias (not identifiers, or path / SQL tricks). */
@@ -97,7 +87,7 @@ export function describeRegistryConformance(name: string, fixture: () => Promise
       expect(await v2.comment()).toBeNull();
       expect(await v2.comment("second: it's better")).toBe("second: it's better");
       expect((await v2.info()).comment).toBe("second: it's better");
-      expect((await rejection(v1.setMetric('bad', undefined))).code).toBe('REGISTRY_METRIC');
+      expect((await expectTypedRejection(v1.setMetric('bad', undefined))).code).toBe('REGISTRY_METRIC');
 
       await v1.setAlias('production');
       const model = await registry.model('CONF_META');
@@ -107,9 +97,9 @@ export function describeRegistryConformance(name: string, fixture: () => Promise
       expect((await model.version('production')).name).toBe('V2');
       expect((await v1.info()).aliases).toEqual([]);
       await v2.unsetAlias('PRODUCTION');
-      expect((await rejection(model.version('PRODUCTION'))).code).toBe('REGISTRY_VERSION_NOT_FOUND');
-      expect((await rejection(v2.unsetAlias('PRODUCTION'))).code).toBe('REGISTRY_VERSION_NOT_FOUND');
-      for (const reserved of ['DEFAULT', 'first', 'Last']) expect((await rejection(v1.setAlias(reserved))).code).toBe('REGISTRY_IDENTIFIER');
+      expect((await expectTypedRejection(model.version('PRODUCTION'))).code).toBe('REGISTRY_VERSION_NOT_FOUND');
+      expect((await expectTypedRejection(v2.unsetAlias('PRODUCTION'))).code).toBe('REGISTRY_VERSION_NOT_FOUND');
+      for (const reserved of ['DEFAULT', 'first', 'Last']) expect((await expectTypedRejection(v1.setAlias(reserved))).code).toBe('REGISTRY_IDENTIFIER');
     });
 
     it('exports byte-identical model files into an absent or empty folder, and never into a non-empty one', async () => {
@@ -126,7 +116,7 @@ export function describeRegistryConformance(name: string, fixture: () => Promise
       const busy = join(scratch, 'export-busy');
       await mkdir(busy);
       await writeFile(join(busy, 'keep.txt'), 'mine');
-      expect((await rejection(version.export(busy))).code).toBe('REGISTRY_EXPORT_TARGET');
+      expect((await expectTypedRejection(version.export(busy))).code).toBe('REGISTRY_EXPORT_TARGET');
       expect(await readdir(busy)).toEqual(['keep.txt']);
       expect(await readFile(join(busy, 'keep.txt'), 'utf8')).toBe('mine');
     });
@@ -136,16 +126,16 @@ export function describeRegistryConformance(name: string, fixture: () => Promise
       await registry.logModel(fx.modelFolder, { name: 'CONF_DELETE' });
       await registry.logModel(fx.modelFolder, { name: 'CONF_DELETE' });
       const model = await registry.model('CONF_DELETE');
-      expect((await rejection(model.delete('V1'))).code).toBe('REGISTRY_DEFAULT_VERSION');
+      expect((await expectTypedRejection(model.delete('V1'))).code).toBe('REGISTRY_DEFAULT_VERSION');
       await model.delete('v2');
       expect((await model.info()).versions).toEqual(['V1', 'V3']);
-      expect((await rejection(model.version('V2'))).code).toBe('REGISTRY_VERSION_NOT_FOUND');
+      expect((await expectTypedRejection(model.version('V2'))).code).toBe('REGISTRY_VERSION_NOT_FOUND');
       await model.setDefault('V3');
       await model.delete('V1');
       expect(await model.info()).toEqual({ name: 'CONF_DELETE', versions: ['V3'], default: 'V3' });
       await model.delete('V3');
       expect(await names()).not.toContain('CONF_DELETE');
-      expect((await rejection(registry.model('CONF_DELETE'))).code).toBe('REGISTRY_MODEL_NOT_FOUND');
+      expect((await expectTypedRejection(registry.model('CONF_DELETE'))).code).toBe('REGISTRY_MODEL_NOT_FOUND');
 
       await registry.logModel(fx.modelFolder, { name: 'CONF_DELETE_ALL' });
       await registry.logModel(fx.modelFolder, { name: 'CONF_DELETE_ALL' });
@@ -156,13 +146,13 @@ export function describeRegistryConformance(name: string, fixture: () => Promise
     });
 
     it('refuses unknown models and versions and duplicate versions with typed errors', async () => {
-      expect((await rejection(registry.model('CONF_NOPE'))).code).toBe('REGISTRY_MODEL_NOT_FOUND');
+      expect((await expectTypedRejection(registry.model('CONF_NOPE'))).code).toBe('REGISTRY_MODEL_NOT_FOUND');
       await registry.logModel(fx.modelFolder, { name: 'CONF_ERRORS', version: 'V1' });
       const model = await registry.model('CONF_ERRORS');
-      for (const missing of ['V9', 'NOT_THERE']) expect((await rejection(model.version(missing))).code).toBe('REGISTRY_VERSION_NOT_FOUND');
-      expect((await rejection(model.setDefault('V9'))).code).toBe('REGISTRY_VERSION_NOT_FOUND');
-      expect((await rejection(model.delete('V9'))).code).toBe('REGISTRY_VERSION_NOT_FOUND');
-      for (const duplicate of ['V1', 'v1']) expect((await rejection(registry.logModel(fx.modelFolder, { name: 'conf_errors', version: duplicate }))).code).toBe('REGISTRY_VERSION_EXISTS');
+      for (const missing of ['V9', 'NOT_THERE']) expect((await expectTypedRejection(model.version(missing))).code).toBe('REGISTRY_VERSION_NOT_FOUND');
+      expect((await expectTypedRejection(model.setDefault('V9'))).code).toBe('REGISTRY_VERSION_NOT_FOUND');
+      expect((await expectTypedRejection(model.delete('V9'))).code).toBe('REGISTRY_VERSION_NOT_FOUND');
+      for (const duplicate of ['V1', 'v1']) expect((await expectTypedRejection(registry.logModel(fx.modelFolder, { name: 'conf_errors', version: duplicate }))).code).toBe('REGISTRY_VERSION_EXISTS');
       expect(await model.info()).toEqual({ name: 'CONF_ERRORS', versions: ['V1'], default: 'V1' });
     });
 
@@ -172,11 +162,11 @@ export function describeRegistryConformance(name: string, fixture: () => Promise
       const model = await registry.model('CONF_NAMES');
       for (const bad of invalidRegistryNames) {
         const label = JSON.stringify(bad);
-        expect((await rejection(registry.logModel(fx.modelFolder, { name: bad }))).code, `name ${label}`).toBe('REGISTRY_IDENTIFIER');
-        expect((await rejection(registry.logModel(fx.modelFolder, { name: 'CONF_NAMES', version: bad }))).code, `version ${label}`).toBe('REGISTRY_IDENTIFIER');
-        expect((await rejection(registry.model(bad))).code, `model(${label})`).toBe('REGISTRY_IDENTIFIER');
-        expect((await rejection(model.version(bad))).code, `version(${label})`).toBe('REGISTRY_IDENTIFIER');
-        expect((await rejection(version.setAlias(bad))).code, `alias ${label}`).toBe('REGISTRY_IDENTIFIER');
+        expect((await expectTypedRejection(registry.logModel(fx.modelFolder, { name: bad }))).code, `name ${label}`).toBe('REGISTRY_IDENTIFIER');
+        expect((await expectTypedRejection(registry.logModel(fx.modelFolder, { name: 'CONF_NAMES', version: bad }))).code, `version ${label}`).toBe('REGISTRY_IDENTIFIER');
+        expect((await expectTypedRejection(registry.model(bad))).code, `model(${label})`).toBe('REGISTRY_IDENTIFIER');
+        expect((await expectTypedRejection(model.version(bad))).code, `version(${label})`).toBe('REGISTRY_IDENTIFIER');
+        expect((await expectTypedRejection(version.setAlias(bad))).code, `alias ${label}`).toBe('REGISTRY_IDENTIFIER');
       }
       expect(await names()).toEqual([...before, 'CONF_NAMES'].sort());
       expect(await model.info()).toEqual({ name: 'CONF_NAMES', versions: ['V1'], default: 'V1' });
@@ -193,13 +183,13 @@ export function describeRegistryConformance(name: string, fixture: () => Promise
       };
       const cardText = await readFile(join(fx.modelFolder, 'model.json'), 'utf8');
       const card = JSON.parse(cardText) as { classes: string[]; input: { name: string } };
-      const noCard = await rejection(registry.logModel(await folder('no-card', null, null), { name: 'CONF_SOURCE' }));
+      const noCard = await expectTypedRejection(registry.logModel(await folder('no-card', null, null), { name: 'CONF_SOURCE' }));
       expect([noCard.code, noCard.details.file]).toEqual(['REGISTRY_MODEL_SOURCE', join(scratch, 'source-no-card', 'model.json')]);
-      const notOnnx = await rejection(registry.logModel(await folder('not-onnx', new TextEncoder().encode('{"not": "a model"}'), cardText), { name: 'CONF_SOURCE' }));
+      const notOnnx = await expectTypedRejection(registry.logModel(await folder('not-onnx', new TextEncoder().encode('{"not": "a model"}'), cardText), { name: 'CONF_SOURCE' }));
       expect([notOnnx.code, notOnnx.details.field]).toEqual(['REGISTRY_MODEL_SOURCE', 'model.onnx']);
-      const wrongInput = await rejection(registry.logModel(await folder('wrong-input', null, JSON.stringify({ ...card, input: { ...card.input, name: 'pixels' } })), { name: 'CONF_SOURCE' }));
+      const wrongInput = await expectTypedRejection(registry.logModel(await folder('wrong-input', null, JSON.stringify({ ...card, input: { ...card.input, name: 'pixels' } })), { name: 'CONF_SOURCE' }));
       expect([wrongInput.code, wrongInput.details.field]).toEqual(['REGISTRY_MODEL_SOURCE', 'input.name']);
-      const wrongClasses = await rejection(registry.logModel(fx.modelFolder, { name: 'CONF_SOURCE', classes: ['only-one'] }));
+      const wrongClasses = await expectTypedRejection(registry.logModel(fx.modelFolder, { name: 'CONF_SOURCE', classes: ['only-one'] }));
       expect([wrongClasses.code, wrongClasses.details.field]).toEqual(['REGISTRY_MODEL_SOURCE', 'classes']);
       expect(await names()).not.toContain('CONF_SOURCE');
     });
