@@ -2,8 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { pcbDefectsModelDir } from '@defectkit/model-pcb-defects';
-import { parseUltralyticsMetadata, type UltralyticsMetadata } from '@defectkit/postprocess';
-import { LocalDetector, parseModelCardText, resolveModelSpec, type DeviceRequest, type LocalDetectorOptions, type ModelCard, type ModelSpecOverrides } from '@defectkit/detector';
+import { detectorFromBackend, parseModelCardText, type DeviceRequest, type LocalDetector, type LocalDetectorOptions, type ModelCard, type ModelSpecOverrides } from '@defectkit/detector';
 import { ModelLoadError } from './errors.js';
 import { OnnxNodeBackend } from './onnx-node-backend.js';
 import { SharpPreprocessor, type ImageInput } from './sharp-preprocessor.js';
@@ -75,28 +74,7 @@ export async function loadDetector(model: string = defaultModelDir(), options: L
   let card: ModelCard | undefined;
   if (files.card) card = parseModelCardText(await readFile(files.card, 'utf8'), files.card);
   const backend = new OnnxNodeBackend();
-  const info = await backend.load(files.onnx, { device: options.device ?? 'cpu', ...(options.threads ? { threads: options.threads } : {}) });
-  try {
-    let metadata: UltralyticsMetadata | undefined;
-    try {
-      metadata = parseUltralyticsMetadata(info.metadata);
-    } catch (error) {
-      if (!card) throw error;
-      // The card is authoritative; unreadable Ultralytics metadata is then irrelevant.
-    }
-    const spec = resolveModelSpec({ info, card, metadata, overrides: options.spec });
-    const detectOptions: LocalDetectorOptions = {};
-    if (options.conf !== undefined) detectOptions.conf = options.conf;
-    if (options.iou !== undefined) detectOptions.iou = options.iou;
-    if (options.maxDet !== undefined) detectOptions.maxDet = options.maxDet;
-    if (options.classFilter) detectOptions.classFilter = options.classFilter;
-    if (options.agnostic !== undefined) detectOptions.agnostic = options.agnostic;
-    if (options.verdict !== undefined) detectOptions.verdict = options.verdict;
-    if (options.align !== undefined) detectOptions.align = options.align;
-    if (options.maxShift !== undefined) detectOptions.maxShift = options.maxShift;
-    return new LocalDetector(backend, new SharpPreprocessor(options.maxPixels ? { maxPixels: options.maxPixels } : {}), spec, detectOptions);
-  } catch (error) {
-    await backend.dispose();
-    throw error;
-  }
+  await backend.load(files.onnx, { device: options.device ?? 'cpu', ...(options.threads ? { threads: options.threads } : {}) });
+  const preprocessor = new SharpPreprocessor(options.maxPixels ? { maxPixels: options.maxPixels } : {});
+  return detectorFromBackend(backend, { card, preprocessor, spec: options.spec, detect: options });
 }

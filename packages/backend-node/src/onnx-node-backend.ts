@@ -1,34 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import type * as ort from 'onnxruntime-node';
-import { readOnnxMetadata } from '@defectkit/postprocess';
-import { BackendError, type Backend, type BackendInfo, type BackendLoadOptions, type BackendValueInfo, type Tensor } from '@defectkit/detector';
+import { BackendError, ortBackendInfo, runOrtSession, type Backend, type BackendInfo, type BackendLoadOptions, type Tensor } from '@defectkit/detector';
 import { ModelLoadError } from './errors.js';
 import { cudaMissingReason, cudaUnavailable, providerPlan } from './execution-provider.js';
 import { disableOnnxRuntimeTelemetry } from './onnxruntime-telemetry.js';
 import { onnxruntime } from './onnxruntime-binding.js';
-
-function describeValues(metadata: readonly ort.InferenceSession.ValueMetadata[]): BackendValueInfo[] {
-  return metadata.map((m) => (m.isTensor ? { name: m.name, type: m.type, shape: m.shape.map((d) => (typeof d === 'number' && d < 0 ? null : d)) } : { name: m.name, type: 'non-tensor', shape: [] }));
-}
-
-function fromOrt(value: ort.Tensor): Tensor {
-  const dims = [...value.dims];
-  switch (value.type) {
-    case 'float32':
-      return { type: 'float32', data: value.data as Float32Array, dims };
-    case 'int32':
-      return { type: 'int32', data: value.data as Int32Array, dims };
-    case 'int64':
-      return { type: 'int64', data: value.data as BigInt64Array, dims };
-    case 'uint8':
-    case 'bool':
-      return { type: 'uint8', data: value.data as Uint8Array, dims };
-    default: {
-      const source = value.data as ArrayLike<number>;
-      return { type: 'float32', data: Float32Array.from(source, Number), dims };
-    }
-  }
-}
 
 /**
  * The onnxruntime-node {@link Backend}: devices `cpu`, `cuda` (a typed `CUDA_UNAVAILABLE` error when
@@ -76,21 +52,8 @@ export class OnnxNodeBackend implements Backend {
           graphOptimizationLevel: 'all',
           ...(options.threads ? { intraOpNumThreads: options.threads } : {}),
         });
-        let metadata: Record<string, string> = {};
-        try {
-          metadata = readOnnxMetadata(bytes);
-        } catch {
-          // onnxruntime accepted the model, so unreadable metadata only means no Ultralytics hints.
-        }
         this.session = session;
-        this.loaded = {
-          backend: 'onnxruntime-node',
-          requestedDevice: device,
-          provider: plan.provider,
-          inputs: describeValues(session.inputMetadata),
-          outputs: describeValues(session.outputMetadata),
-          metadata,
-        };
+        this.loaded = ortBackendInfo(session, bytes, { backend: 'onnxruntime-node', requestedDevice: device, provider: plan.provider });
         return this.loaded;
       } catch (error) {
         lastError = error;
@@ -104,19 +67,8 @@ export class OnnxNodeBackend implements Backend {
   async run(inputs: Readonly<Record<string, Tensor>>): Promise<Record<string, Tensor>> {
     const session = this.session;
     if (!session) throw new BackendError('BACKEND_NOT_LOADED', 'run() called before load() or after dispose()', {});
-    let results: ort.InferenceSession.ReturnType;
-    try {
-      const feeds: Record<string, ort.Tensor> = {};
-      for (const [name, tensor] of Object.entries(inputs)) feeds[name] = new (onnxruntime().Tensor)(tensor.type, tensor.data, tensor.dims);
-      results = await session.run(feeds);
-    } catch (error) {
-      throw new BackendError('BACKEND_RUN', `onnxruntime run failed: ${(error as Error).message}`, { inputs: Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, v.dims])) }, { cause: error });
-    }
-    const out: Record<string, Tensor> = {};
-    for (const [name, value] of Object.entries(results)) {
-      out[name] = fromOrt(value as ort.Tensor);
-    }
-    return out;
+    const runtime = onnxruntime();
+    return runOrtSession(session, inputs, (tensor) => new runtime.Tensor(tensor.type, tensor.data, tensor.dims), 'onnxruntime-node');
   }
 
   async dispose(): Promise<void> {

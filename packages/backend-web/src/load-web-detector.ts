@@ -1,5 +1,4 @@
-import { parseUltralyticsMetadata, type UltralyticsMetadata } from '@defectkit/postprocess';
-import { LocalDetector, parseModelCard, resolveModelSpec, type DetectOptions, type DeviceRequest, type ModelCard, type ModelSpecOverrides } from '@defectkit/detector';
+import { detectorFromBackend, parseModelCard, type DetectOptions, type DeviceRequest, type LocalDetector, type ModelCard, type ModelSpecOverrides } from '@defectkit/detector';
 import { BrowserPreprocessor } from './browser-preprocessor.js';
 import { WebModelError } from './errors.js';
 import { OnnxWebBackend, type OnnxWebBackendOptions } from './onnx-web-backend.js';
@@ -74,26 +73,8 @@ export async function loadWebDetector(model: WebModelSource, options: LoadWebDet
   }
   const card = cardValue === undefined ? undefined : parseModelCard(typeof cardValue === 'string' ? cardValue : cardValue, cardName);
   const backend = new OnnxWebBackend(options.session);
-  const info = await backend.load(onnx, { device: options.device ?? 'cpu' });
-  try {
-    let metadata: UltralyticsMetadata | undefined;
-    try {
-      metadata = parseUltralyticsMetadata(info.metadata);
-    } catch (error) {
-      if (!card) throw error;
-      // The card is authoritative; unreadable Ultralytics metadata is then irrelevant.
-    }
-    const spec = resolveModelSpec({ info, card, metadata, overrides: options.spec });
-    const detectOptions: DetectOptions = {};
-    if (options.conf !== undefined) detectOptions.conf = options.conf;
-    if (options.iou !== undefined) detectOptions.iou = options.iou;
-    if (options.maxDet !== undefined) detectOptions.maxDet = options.maxDet;
-    if (options.classFilter) detectOptions.classFilter = options.classFilter;
-    if (options.agnostic !== undefined) detectOptions.agnostic = options.agnostic;
-    const detector = new LocalDetector(backend, new BrowserPreprocessor(options.maxPixels ? { maxPixels: options.maxPixels } : {}), spec, detectOptions);
-    return { detector, backend, card };
-  } catch (error) {
-    await backend.dispose();
-    throw error;
-  }
+  await backend.load(onnx, { device: options.device ?? 'cpu' });
+  const preprocessor = new BrowserPreprocessor(options.maxPixels ? { maxPixels: options.maxPixels } : {});
+  const detector = await detectorFromBackend(backend, { card, preprocessor, spec: options.spec, detect: options });
+  return { detector, backend, card };
 }

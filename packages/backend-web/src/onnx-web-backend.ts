@@ -1,6 +1,5 @@
 import * as ort from 'onnxruntime-web';
-import { readOnnxMetadata } from '@defectkit/postprocess';
-import { BackendError, type Backend, type BackendInfo, type BackendLoadOptions, type BackendValueInfo, type DeviceRequest, type Tensor } from '@defectkit/detector';
+import { BackendError, ortBackendInfo, runOrtSession, type Backend, type BackendInfo, type BackendLoadOptions, type DeviceRequest, type Tensor } from '@defectkit/detector';
 import { WebDeviceError, WebModelError } from './errors.js';
 import { onnxRuntimeWebSetup } from './onnxruntime-web-setup.js';
 import { webGpuMissingReason } from './webgpu-probe.js';
@@ -14,29 +13,6 @@ export interface OnnxWebBackendOptions {
    * Default: none, so batches of any size run.
    */
   freeDimensionOverrides?: Record<string, number>;
-}
-
-function describeValues(metadata: readonly ort.InferenceSession.ValueMetadata[]): BackendValueInfo[] {
-  return metadata.map((m) =>
-    m.isTensor ? { name: m.name, type: m.type, shape: m.shape.map((d) => (typeof d === 'number' && d < 0 ? null : d)) } : { name: m.name, type: 'non-tensor', shape: [] },
-  );
-}
-
-function fromOrt(value: ort.Tensor): Tensor {
-  const dims = [...value.dims];
-  switch (value.type) {
-    case 'float32':
-      return { type: 'float32', data: value.data as Float32Array, dims };
-    case 'int32':
-      return { type: 'int32', data: value.data as Int32Array, dims };
-    case 'int64':
-      return { type: 'int64', data: value.data as BigInt64Array, dims };
-    case 'uint8':
-    case 'bool':
-      return { type: 'uint8', data: value.data as Uint8Array, dims };
-    default:
-      return { type: 'float32', data: Float32Array.from(value.data as ArrayLike<number>, Number), dims };
-  }
 }
 
 /** The execution providers to try for a device, in order, each with the name reported as `provider`. */
@@ -104,21 +80,8 @@ export class OnnxWebBackend implements Backend {
           graphOptimizationLevel: this.options.graphOptimizationLevel ?? 'all',
           ...(this.options.freeDimensionOverrides ? { freeDimensionOverrides: this.options.freeDimensionOverrides } : {}),
         });
-        let metadata: Record<string, string> = {};
-        try {
-          metadata = readOnnxMetadata(bytes);
-        } catch {
-          // onnxruntime accepted the model, so unreadable metadata only means no Ultralytics hints.
-        }
         this.session = session;
-        this.loaded = {
-          backend: 'onnxruntime-web',
-          requestedDevice: device,
-          provider: step.provider,
-          inputs: describeValues(session.inputMetadata),
-          outputs: describeValues(session.outputMetadata),
-          metadata,
-        };
+        this.loaded = ortBackendInfo(session, bytes, { backend: 'onnxruntime-web', requestedDevice: device, provider: step.provider });
         return this.loaded;
       } catch (error) {
         lastError = error;
@@ -134,17 +97,7 @@ export class OnnxWebBackend implements Backend {
   async run(inputs: Readonly<Record<string, Tensor>>): Promise<Record<string, Tensor>> {
     const session = this.session;
     if (!session) throw new BackendError('BACKEND_NOT_LOADED', 'run() called before load() or after dispose()', {});
-    let results: ort.InferenceSession.ReturnType;
-    try {
-      const feeds: Record<string, ort.Tensor> = {};
-      for (const [name, tensor] of Object.entries(inputs)) feeds[name] = new ort.Tensor(tensor.type, tensor.data, tensor.dims);
-      results = await session.run(feeds);
-    } catch (error) {
-      throw new BackendError('BACKEND_RUN', `onnxruntime-web run failed: ${String((error as Error)?.message ?? error)}`, { inputs: Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, v.dims])) }, { cause: error });
-    }
-    const out: Record<string, Tensor> = {};
-    for (const [name, value] of Object.entries(results)) out[name] = fromOrt(value);
-    return out;
+    return runOrtSession(session, inputs, (tensor) => new ort.Tensor(tensor.type, tensor.data, tensor.dims), 'onnxruntime-web');
   }
 
   async dispose(): Promise<void> {

@@ -1,5 +1,6 @@
 export type { Backend, BackendFactory, BackendInfo, BackendLoadOptions, BackendValueInfo, DeviceRequest } from './backend.js';
 export { elementCount, toFloat32, type Tensor, type TensorType } from './tensor.js';
+export { ortBackendInfo, ortValueInfo, runOrtSession, tensorFromOrt, type OrtLoadPlace, type OrtSessionLike, type OrtTensorLike, type OrtValueMetadata } from './onnxruntime-session.js';
 export { BackendError, ImageReferenceError, ModelCardError, ModelSpecError } from './errors.js';
 export {
   MODEL_CARD_FORMAT,
@@ -25,3 +26,4 @@ export { estimateShift, shiftReference, type ImageShift, type ShiftEstimateOptio
 export type { Verdict, VerdictRule } from '@defectkit/postprocess';
 export { createDetector, type CoreOutcome, type CoreResult, type DetectorCore } from './create-detector.js';
 export { LocalDetector, type LocalDetectorOptions } from './local-detector.js';
+export { detectorFromBackend, type DetectorFromBackendOptions } from './detector-from-backend.js';
