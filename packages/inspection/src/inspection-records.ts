@@ -81,16 +81,12 @@ export interface MissedDefect {
   at?: Date;
 }
 
-/** A DEFECT_LOGS row as the review page and `defectkit log review` list it. */
-export interface DefectRow {
+/**
+ * A DEFECT_LOGS row as the review page and `defectkit log review` list it, with the columns of its board's
+ * inspection (same names and meaning as on {@link BoardInspection}).
+ */
+export interface DefectRow extends Pick<BoardInspection, 'inferenceId' | 'boardId' | 'imagePath' | 'timestamp' | 'factoryLineId' | 'shift' | 'modelVersion'> {
   defectId: string;
-  inferenceId: string;
-  boardId: string;
-  imagePath: string;
-  timestamp: Date;
-  factoryLineId: string | null;
-  shift: string | null;
-  modelVersion: string;
   detectedClass: string;
   /** Null for a missed defect added by a reviewer. */
   confidenceScore: number | null;

@@ -12,6 +12,21 @@ const IN_CHUNK = 500;
 
 const num = (value: unknown): number => (value === null || value === undefined ? 0 : Number(value));
 const ratio = (a: number, b: number): number | null => (b === 0 ? null : a / b);
+
+/** Board counts and rates of a V_YIELD_DAILY aggregate (columns BOARDS, PASSED, FAILED): the totals and each trend day. */
+function yieldFigures(row: Record<string, unknown> | undefined): { boards: number; passed: number; failed: number; yield: number | null; defectRate: number | null } {
+  const boards = num(row?.BOARDS);
+  const passed = num(row?.PASSED);
+  const failed = num(row?.FAILED);
+  return { boards, passed, failed, yield: ratio(passed, boards), defectRate: ratio(failed, boards) };
+}
+
+/** Reviewed calls, false calls and their rate from a V_FALSE_CALL_RATE aggregate (columns REVIEWED, FALSE_CALLS). */
+function falseCallFigures(row: Record<string, unknown>): { reviewedCalls: number; falseCalls: number; falseCallRate: number | null } {
+  const reviewedCalls = num(row.REVIEWED);
+  const falseCalls = num(row.FALSE_CALLS);
+  return { reviewedCalls, falseCalls, falseCallRate: ratio(falseCalls, reviewedCalls) };
+}
 const text = (value: unknown): string | null => (value === null || value === undefined ? null : String(value));
 const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -239,9 +254,6 @@ export class SqlInspectionStore implements InspectionStore {
     const lines = await this.run(`SELECT DISTINCT FACTORY_LINE_ID FROM ${this.q('V_LINE_SHIFT')} WHERE FACTORY_LINE_ID IS NOT NULL ORDER BY FACTORY_LINE_ID`);
     const models = await this.run(`SELECT DISTINCT MODEL_VERSION FROM ${this.q('V_YIELD_DAILY')} ORDER BY MODEL_VERSION`);
 
-    const boards = num(totals?.BOARDS);
-    const passed = num(totals?.PASSED);
-    const failed = num(totals?.FAILED);
     const defectsByClass = classes.map((r) => ({
       detectedClass: String(r.DETECTED_CLASS),
       calls: num(r.CALLS),
@@ -254,39 +266,16 @@ export class SqlInspectionStore implements InspectionStore {
     const reviewedCalls = defectsByClass.reduce((s, c) => s + c.falseCalls + c.confirmed, 0);
     return {
       filter,
-      boards,
-      passed,
-      failed,
-      yield: ratio(passed, boards),
-      defectRate: ratio(failed, boards),
+      ...yieldFigures(totals),
       calls: num(calls?.CALLS),
       defectsByClass,
       reviewedCalls,
       falseCalls,
       falseCallRate: ratio(falseCalls, reviewedCalls),
-      trend: trend.map((r) => ({
-        date: String(r.D),
-        boards: num(r.BOARDS),
-        passed: num(r.PASSED),
-        failed: num(r.FAILED),
-        yield: ratio(num(r.PASSED), num(r.BOARDS)),
-        defectRate: ratio(num(r.FAILED), num(r.BOARDS)),
-      })),
+      trend: trend.map((r) => ({ date: String(r.D), ...yieldFigures(r) })),
       lineShift: lineShift.map((r) => ({ line: text(r.FACTORY_LINE_ID), shift: text(r.SHIFT), boards: num(r.BOARDS), failed: num(r.FAILED), defectRate: ratio(num(r.FAILED), num(r.BOARDS)) })),
-      falseCallTrend: fpr.map((r) => ({
-        week: String(r.W),
-        modelVersion: String(r.MODEL_VERSION),
-        reviewedCalls: num(r.REVIEWED),
-        falseCalls: num(r.FALSE_CALLS),
-        falseCallRate: ratio(num(r.FALSE_CALLS), num(r.REVIEWED)),
-      })),
-      falseCallRateByModel: byModel.map((r) => ({
-        modelVersion: String(r.MODEL_VERSION),
-        firstWeek: String(r.W),
-        reviewedCalls: num(r.REVIEWED),
-        falseCalls: num(r.FALSE_CALLS),
-        falseCallRate: ratio(num(r.FALSE_CALLS), num(r.REVIEWED)),
-      })),
+      falseCallTrend: fpr.map((r) => ({ week: String(r.W), modelVersion: String(r.MODEL_VERSION), ...falseCallFigures(r) })),
+      falseCallRateByModel: byModel.map((r) => ({ modelVersion: String(r.MODEL_VERSION), firstWeek: String(r.W), ...falseCallFigures(r) })),
       lines: lines.map((r) => String(r.FACTORY_LINE_ID)),
       models: models.map((r) => String(r.MODEL_VERSION)),
     };
