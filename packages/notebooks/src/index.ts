@@ -28,13 +28,6 @@ export * from './deploy/index.js';
 export { GOLDEN_QUESTION, inspectionSemanticModel, semanticModelYaml, verifiedQueryToSql, type LogLocation, type SemanticColumn, type SemanticMetric, type SemanticModel, type SemanticTable, type VerifiedQuery } from './cortex/semantic-model.js';
 export { cortexSearchSql, type CortexSearchNames } from './cortex/cortex-search-sql.js';
 export { snowflakeYml, environmentYml, projectReadme } from './project-files.js';
-export {
-  emitRegistryPackage,
-  handlerDependencies,
-  registryPackageHandlerPath,
-  registryPackageModelPath,
-  type RegistryPackageFile,
-  type RegistryPackageOptions,
-} from './registry-handler/index.js';
+export * from './registry-handler/index.js';
 // Node-only (reads templates, writes folders); also on the `/node` subpath. The package is not browser-safe.
 export { emitApp, emitNotebookProject, handlerPath, HANDLER_FILE, isEmulatorRefusal, loadAppTemplates, loadRecipeTemplates, readHandlerSource, runClean, runDeploy, templatesDir, writeProjectFiles, type DeployCallbacks, type DeploySession, type EmitAppToFolderOptions, type EmitProjectToFolderOptions, type RunDeployOptions, type StepOutcome, type StepStatus } from './node/index.js';
