@@ -7,22 +7,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { sampleModelCard } from '@defectkit/detector/testing';
 import { goldenDir } from '../../../../test/support/paths.js';
 
 /** A model folder built from the golden synthetic Ultralytics fixture (320x320 RGB, 6 classes) plus a card. */
 export async function fixtureModelFolder(): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'defectkit-fixture-model-'));
   await copyFile(join(goldenDir, 'fixtures', 'synthetic_ultralytics_detect_bcn.onnx'), join(dir, 'model.onnx'));
-  const card = {
-    format: 'defectkit.model-card/v1',
-    name: 'synthetic-bcn',
-    task: 'detect',
-    classes: ['open', 'short', 'mousebite', 'spur', 'copper', 'pin-hole'],
-    input: { name: 'images', width: 320, height: 320, channels: 3, resize: 'letterbox', batchAxis: true, stride: 32, padValue: 114, scale: 1 / 255, mean: null, std: null },
-    output: { layout: 'ultralytics-bcn' },
-    thresholds: { conf: 0.25, iou: 0.7, maxDet: 300 },
-    metrics: { coco: { map50: 0.5 } },
-  };
+  const card = sampleModelCard({ name: 'synthetic-bcn', input: { width: 320, height: 320, channels: 3, stride: 32 }, metrics: { coco: { map50: 0.5 } } });
   await writeFile(join(dir, 'model.json'), `${JSON.stringify(card, null, 2)}\n`);
   return dir;
 }

@@ -1,21 +1,15 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sampleModelCard } from '@defectkit/detector/testing';
 import { onnxModelBytes } from './onnx-bytes.js';
 
-/** A minimal model card with the fields the registry reads. */
+/**
+ * The sample model card (see `sampleModelCard`) with metrics, for the ONNX of {@link sampleOnnx}; `overrides` replace
+ * whole top-level fields and may break the card on purpose (e.g. `{ format: 'other' }`).
+ */
 export function sampleCard(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    format: 'defectkit.model-card/v1',
-    name: 'pcb-defects',
-    task: 'detect',
-    classes: ['open', 'short', 'mousebite', 'spur', 'copper', 'pin-hole'],
-    input: { name: 'images', width: 640, height: 640, channels: 1, resize: 'letterbox', batchAxis: true, stride: 8, padValue: 114, scale: 1 / 255, mean: null, std: null },
-    output: { layout: 'ultralytics-bcn' },
-    thresholds: { conf: 0.25, iou: 0.7, maxDet: 300 },
-    metrics: { coco: { map50: 0.5 } },
-    ...overrides,
-  };
+  return { ...sampleModelCard({ metrics: { coco: { map50: 0.5 } } }), ...overrides };
 }
 
 /** An ONNX file declaring the graph the sample card describes (1x640x640 input, [B, 10, A] output); `padding` varies its bytes. */
