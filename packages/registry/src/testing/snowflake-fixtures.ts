@@ -175,15 +175,7 @@ export function untrainedDetectorFolder(python: string): Promise<string> {
   untrained ??= (async () => {
     const dir = await mkdtemp(join(tmpdir(), 'defectkit-untrained-model-'));
     await exportUntrainedDetector(join(dir, 'model.onnx'), python, true);
-    const card = {
-      format: 'defectkit.model-card/v1',
-      name: 'untrained-pcb',
-      task: 'detect',
-      classes: ['open', 'short', 'mousebite', 'spur', 'copper', 'pin-hole'],
-      input: { name: 'images', width: 640, height: 640, channels: 1, resize: 'letterbox', batchAxis: true, stride: 8, padValue: 114, scale: 1 / 255, mean: null, std: null },
-      output: { layout: 'ultralytics-bcn' },
-      thresholds: { conf: 0.25, iou: 0.7, maxDet: 300 },
-    };
+    const card = sampleModelCard({ name: 'untrained-pcb' });
     await writeFile(join(dir, 'model.json'), `${JSON.stringify(card, null, 2)}\n`);
     return dir;
   })();
