@@ -1,5 +1,5 @@
 import type { DefectKitError, Detection } from '@defectkit/core';
-import type { Verdict } from '@defectkit/postprocess';
+import type { ClassScore, Verdict } from '@defectkit/postprocess';
 
 /** Milliseconds per stage for one image (in a batch, `inference` is the batch run divided by its size). */
 export interface DetectionTimings {
@@ -19,6 +19,11 @@ export interface DetectionResult {
   height: number;
   /** `fail` when a detection reaches its class's verdict threshold (the model card's `verdict`, overridable per call). */
   verdict: Verdict;
+  /**
+   * Classifier models only (`output.layout: "classifier"`): the top-k classes, best first (k = 5, all when fewer;
+   * ties: lower class id first), as the logged Python handler answers them in `LABELS`.
+   */
+  labels?: ClassScore[];
   timings: DetectionTimings;
 }
 

@@ -1,5 +1,5 @@
 import { InvalidArgumentError, type Detection } from '@defectkit/core';
-import { decodeDetections, mergeTileDetections, mergeVerdictRule, tileGrid, type BoxPlacement } from '@defectkit/postprocess';
+import { decodeClassifier, decodeDetections, mergeTileDetections, mergeVerdictRule, tileGrid, type BoxPlacement } from '@defectkit/postprocess';
 import type { Backend } from './backend.js';
 import { createDetector, type CoreOutcome, type CoreResult, type DetectorCore } from './create-detector.js';
 import type { DetectionResult } from './detection-result.js';
@@ -14,6 +14,9 @@ import type { DetectorEvents, DetectorListener } from './progress.js';
 import type { Tensor } from './tensor.js';
 
 const now = (): number => performance.now();
+
+/** How many classes a classifier result lists (the handler's `TOP_K`; all of them when the model has fewer). */
+const CLASSIFIER_TOP_K = 5;
 
 /** Where the decoder maps an image's boxes back to: its letterbox placement, or its own pixels (clipped). */
 function placementOf(p: PreparedImage): BoxPlacement {
@@ -72,8 +75,6 @@ export class LocalDetector<TImage> implements Detector<TImage> {
     readonly spec: ModelSpec,
     options: LocalDetectorOptions = {},
   ) {
-    if (spec.layout === 'classifier')
-      throw new ModelSpecError('MODEL_LAYOUT_UNSUPPORTED', `layout "${spec.layout}" is a classifier output, not detections`, { field: 'output.layout', layout: spec.layout });
     this.defaults = {
       conf: options.conf ?? spec.thresholds.conf,
       iou: options.iou ?? spec.thresholds.iou,
@@ -184,6 +185,7 @@ export class LocalDetector<TImage> implements Detector<TImage> {
   private async runTiled(image: TImage, reference: TImage | undefined, options: DetectOptions, tile: TileOptions): Promise<CoreResult> {
     const { width: inW, height: inH } = this.spec.input;
     if (this.spec.input.resize !== 'letterbox') throw new InvalidArgumentError('INVALID_OPTION', 'tiling needs a model with a letterbox input', { field: 'tile' });
+    if (this.spec.layout === 'classifier') throw new InvalidArgumentError('INVALID_OPTION', 'tiling needs a detection model, not a classifier', { field: 'tile' });
     if (!Number.isInteger(tile.size) || tile.size < 1 || tile.size > Math.min(inW, inH))
       throw new InvalidArgumentError('INVALID_OPTION', `tile size must be an integer from 1 to the network input (${Math.min(inW, inH)}), got ${tile.size}`, { field: 'tile', value: tile.size });
     const full = await this.prepare(image, reference, { ...this.spec.input, resize: 'none' });
@@ -266,6 +268,7 @@ export class LocalDetector<TImage> implements Detector<TImage> {
     }
     const tensors = ordered as Tensor[];
     checkOutputDims(this.spec, tensors.map((t) => t.dims));
+    if (this.spec.layout === 'classifier') return this.classify(prepared, tensors[0]!, inference, t1);
     const o: DetectionThresholds = { ...this.defaults, ...options };
     const perImage = decodeDetections(tensors, {
       layout: this.spec.layout,
@@ -280,6 +283,23 @@ export class LocalDetector<TImage> implements Detector<TImage> {
     const postprocess = (now() - t1) / n;
     return prepared.map((p, i) => ({
       detections: perImage[i] ?? [],
+      width: p.width,
+      height: p.height,
+      timings: { decode: p.timings.decode, preprocess: p.timings.preprocess, inference, postprocess },
+    }));
+  }
+
+  /**
+   * A classifier batch: the top-5 classes per image, best first, exactly as the logged Python handler answers
+   * `LABELS` (`top_labels` of defectkit_handler.py: the output row taken as probabilities, no activation, since the
+   * classifier recipe's graph ends in a softmax; ties to the lower class id), so local and remote agree.
+   */
+  private classify(prepared: readonly PreparedImage[], output: Tensor, inference: number, t1: number): CoreResult[] {
+    const labels = decodeClassifier({ data: output.data as Float32Array, dims: output.dims }, { activation: 'none', topK: CLASSIFIER_TOP_K, names: this.spec.classes });
+    const postprocess = (now() - t1) / prepared.length;
+    return prepared.map((p, i) => ({
+      detections: [],
+      labels: labels[i] ?? [],
       width: p.width,
       height: p.height,
       timings: { decode: p.timings.decode, preprocess: p.timings.preprocess, inference, postprocess },

@@ -43,4 +43,14 @@ describe('registry names and values', () => {
     expect(codeOf(() => mapPredictObject({ detections: [{ x1: 'x' }], width: 1, height: 1 }, [], 3))).toBe('SNOWFLAKE_PREDICT_OUTPUT');
     expect(codeOf(() => mapPredictObject(null, [], 0))).toBe('SNOWFLAKE_PREDICT_OUTPUT');
   });
+
+  it('maps a classifier\'s LABELS (a list, or JSON text from a notebook-logged model) to labels', () => {
+    const labels = [{ label: 'BOARD', score: 0.75, class_id: 1 }, { score: 0.25, class_id: 0 }];
+    const expected = [{ label: 'BOARD', score: 0.75, classId: 1 }, { label: 'TEMPLATE', score: 0.25, classId: 0 }];
+    expect(mapPredictObject({ DETECTIONS: [], WIDTH: 64, HEIGHT: 48, LABELS: labels }, ['TEMPLATE', 'BOARD'], 0).labels).toEqual(expected);
+    expect(mapPredictObject({ DETECTIONS: '[]', WIDTH: 64, HEIGHT: 48, LABELS: JSON.stringify(labels) }, ['TEMPLATE', 'BOARD'], 0).labels).toEqual(expected);
+    expect(mapPredictObject({ DETECTIONS: '[]', WIDTH: 64, HEIGHT: 48, LABELS: '[]' }, [], 0)).not.toHaveProperty('labels'); // a detector's empty LABELS
+    expect(codeOf(() => mapPredictObject({ DETECTIONS: [], WIDTH: 1, HEIGHT: 1, LABELS: [{ label: 'a', score: 'x', class_id: 0 }] }, [], 2))).toBe('SNOWFLAKE_PREDICT_OUTPUT');
+    expect(codeOf(() => mapPredictObject({ DETECTIONS: [], WIDTH: 1, HEIGHT: 1, LABELS: { a: 1 } }, [], 2))).toBe('SNOWFLAKE_PREDICT_OUTPUT');
+  });
 });

@@ -33,6 +33,11 @@ interface DetectFlags {
 
 const ms = (value: number): string => `${value.toFixed(1)}ms`;
 
+/** A classifier's top-k on one line, e.g. `BOARD 0.912, TEMPLATE 0.088`. */
+function topLabels(labels: readonly { label: string; score: number }[]): string {
+  return labels.map((l) => `${l.label} ${l.score.toFixed(3)}`).join(', ');
+}
+
 /** "2 open, 1 short" (per-class tally in class order), or "no detections". */
 function tally(detections: readonly { classId: number; label: string }[]): string {
   if (detections.length === 0) return 'no detections';
@@ -179,8 +184,8 @@ export function registerDetect(program: Command): void {
             for (const key of Object.keys(sums) as (keyof typeof sums)[]) sums[key] += t[key];
             boxes += r.detections.length;
             if (r.verdict === 'fail') failedBoards++;
-            log(`${prefix} ${r.width}x${r.height} ${tally(r.detections)}, ${ms(t.decode + t.preprocess + t.inference + t.postprocess)} (decode ${ms(t.decode)}, preprocess ${ms(t.preprocess)}, inference ${ms(t.inference)}, postprocess ${ms(t.postprocess)}), ${r.verdict}`);
-            const item = { image: outcome.image, width: r.width, height: r.height, verdict: r.verdict, detections: r.detections };
+            log(`${prefix} ${r.width}x${r.height} ${r.labels ? topLabels(r.labels) : tally(r.detections)}, ${ms(t.decode + t.preprocess + t.inference + t.postprocess)} (decode ${ms(t.decode)}, preprocess ${ms(t.preprocess)}, inference ${ms(t.inference)}, postprocess ${ms(t.postprocess)}), ${r.verdict}`);
+            const item = { image: outcome.image, width: r.width, height: r.height, verdict: r.verdict, ...(r.labels ? { labels: r.labels } : {}), detections: r.detections };
             imageMs.set(outcome.image, t.decode + t.preprocess + t.inference + t.postprocess);
             results.push(item);
             await outputs.writeImage(item, outcome.input);

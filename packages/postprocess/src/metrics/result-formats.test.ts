@@ -10,6 +10,12 @@ describe('result writers', () => {
     expect(JSON.parse(formatJson([item]))).toEqual([item]);
   });
 
+  it('JSON includes a classifier\'s top-k labels when the result has them', () => {
+    const labels = [{ classId: 1, label: 'BOARD', score: 0.75 }, { classId: 0, label: 'TEMPLATE', score: 0.25 }];
+    expect(JSON.parse(formatJson([{ ...item, detections: [], labels }]))[0].labels).toEqual(labels);
+    expect(JSON.parse(formatJson([item]))[0]).not.toHaveProperty('labels');
+  });
+
   it('YOLO txt: class, normalised centre and size, confidence', () => {
     expect(formatYoloTxt(item)).toBe('2 0.094453 0.125937 0.156406 0.123125 0.912346\n0 0.500000 0.500000 1.000000 1.000000 0.500000\n');
   });

@@ -1,4 +1,5 @@
 import { cocoImageId, imageFileStem, type Detection } from '@defectkit/core';
+import type { ClassScore } from '../decode/classifier-decode.js';
 import type { Verdict } from '../board/board-verdict.js';
 
 // The writers of detection result files; their readers (for evaluation) are in prediction-files.ts beside this.
@@ -12,11 +13,13 @@ export interface ImageDetections {
   detections: Detection[];
   /** The board's verdict, when the detector gave one (`defectkit detect` does). */
   verdict?: Verdict;
+  /** A classifier's top-k classes, best first, when the model is one. */
+  labels?: ClassScore[];
 }
 
 /** The JSON array entry of `defectkit detect --format json`. */
 export function toJsonRecord(item: ImageDetections): ImageDetections {
-  return { image: item.image, width: item.width, height: item.height, ...(item.verdict ? { verdict: item.verdict } : {}), detections: item.detections };
+  return { image: item.image, width: item.width, height: item.height, ...(item.verdict ? { verdict: item.verdict } : {}), ...(item.labels ? { labels: item.labels } : {}), detections: item.detections };
 }
 
 /** The whole JSON output: an array of `{ image, width, height, detections }`. */

@@ -59,7 +59,20 @@ export function mapPredictObject(value: unknown, classes: readonly string[], row
       label: typeof label === 'string' ? label : (classes[classId] ?? String(classId)),
     };
   });
-  return { detections, width: num(pick(object, 'WIDTH', 'width'), 'WIDTH', row), height: num(pick(object, 'HEIGHT', 'height'), 'HEIGHT', row) };
+  const result: Omit<DetectionResult, 'timings' | 'verdict'> = { detections, width: num(pick(object, 'WIDTH', 'width'), 'WIDTH', row), height: num(pick(object, 'HEIGHT', 'height'), 'HEIGHT', row) };
+  // A classifier's top-k: a list from a `registry log` package, JSON text from a notebook-logged model; a detector
+  // logged from a notebook answers an empty list, which is no top-k.
+  let labels = pick(object, 'LABELS', 'labels');
+  if (typeof labels === 'string') labels = JSON.parse(labels);
+  if (labels !== undefined && labels !== null && !Array.isArray(labels)) throw new SnowflakeError('SNOWFLAKE_PREDICT_OUTPUT', `PREDICT result row ${row}: LABELS is not an array`, { row, field: 'LABELS' });
+  if (Array.isArray(labels) && labels.length > 0) {
+    result.labels = labels.map((item: Record<string, unknown>) => {
+      const classId = num(pick(item, 'classId', 'class_id', 'CLASS_ID'), 'LABELS.class_id', row);
+      const label = pick(item, 'label', 'LABEL');
+      return { classId, label: typeof label === 'string' ? label : (classes[classId] ?? String(classId)), score: num(pick(item, 'score', 'SCORE'), 'LABELS.score', row) };
+    });
+  }
+  return result;
 }
 
 /**
