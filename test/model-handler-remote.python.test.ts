@@ -144,10 +144,10 @@ describe('one model contract: local registry vs snowflake-local running the logg
     const source = await trainTinyClassifier(work);
     const card = parseModelCardText(readFileSync(join(source, 'model.json'), 'utf8'), 'model.json');
     expect(card.output.layout).toBe('classifier');
-    await local.logModel(source, { name: 'BOARD_CLS' });
+    const localVersion = await local.logModel(source, { name: 'BOARD_CLS' });
     const exported = join(work, 'cls-export');
     await (await (await local.model('BOARD_CLS')).version('V1')).export(exported);
-    await remote.logModel(source, { name: 'BOARD_CLS' });
+    const remoteVersion = await remote.logModel(source, { name: 'BOARD_CLS' });
 
     // 64x64 renderings of DeepPCB boards: the card's input size, so no resampler differences enter.
     const inputs: Buffer[] = [];
@@ -180,5 +180,28 @@ describe('one model contract: local registry vs snowflake-local running the logg
       answer.LABELS.forEach((l, c) => expect(Math.abs(l.score - expected[k]![c]!.score), `image ${k} class ${c}`).toBeLessThanOrEqual(TOLERANCE));
       expect(answer.LABELS.reduce((sum, l) => sum + l.score, 0)).toBeCloseTo(1, 4);
     });
+
+    // Through the Detector contract: the local version's LocalDetector and the Snowflake version's RemoteDetector
+    // (LABELS mapped to `labels`) give the same top-k as above.
+    const localDetector = await localVersion.detector();
+    const remoteDetector = await remoteVersion.detector({ batchSize: 2 });
+    try {
+      const remoteOutcomes = await remoteDetector.detectBatch(inputs);
+      for (const [k, input] of inputs.entries()) {
+        const mine = await localDetector.detect(input);
+        expect(mine.detections).toEqual([]);
+        expect(mine.labels!.map((l) => [l.classId, l.label])).toEqual(expected[k]!.map((c) => [c.classId, c.label]));
+        mine.labels!.forEach((l, c) => expect(Math.abs(l.score - expected[k]![c]!.score), `local image ${k} class ${c}`).toBeLessThanOrEqual(1e-6));
+        const outcome = remoteOutcomes[k]!;
+        expect(outcome.ok, outcome.ok ? '' : String(outcome.error)).toBe(true);
+        if (!outcome.ok) continue;
+        expect([outcome.result.width, outcome.result.height, outcome.result.detections]).toEqual([mine.width, mine.height, []]);
+        expect(outcome.result.labels!.map((l) => [l.classId, l.label])).toEqual(mine.labels!.map((l) => [l.classId, l.label]));
+        outcome.result.labels!.forEach((l, c) => expect(Math.abs(l.score - mine.labels![c]!.score), `remote image ${k} class ${c}`).toBeLessThanOrEqual(TOLERANCE));
+      }
+    } finally {
+      await localDetector.dispose();
+      await remoteDetector.dispose();
+    }
   }, 900_000);
 });
