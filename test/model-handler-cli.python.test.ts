@@ -1,6 +1,7 @@
 // `defectkit registry log models/pcb-defects-frcnn --registry snowflake:<conn>` is accepted, and `registry predict`
 // through snowflake-local (the logged Python handler) prints the JSON `defectkit detect` prints, boxes within 1e-3.
 import { join } from 'node:path';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDetector } from '@defectkit/backend-node';
 import type { SnowflakeLocal } from '@defectkit/snowflake-local';
@@ -8,6 +9,8 @@ import { fixtureModelFolder } from '../packages/registry/src/testing/snowflake-f
 import { cli } from './support/run-cli.js';
 import { deeppcbDir, repoRoot } from './support/paths.js';
 import { startLocalSnowflake } from './support/snowflake-local.js';
+import { scratchFolder } from './support/scratch-folder.js';
+import { trainTinyClassifier } from './support/train-locally.js';
 
 type Entry = { image: string; width: number; height: number; detections: Array<Record<string, number | string>> };
 
@@ -19,6 +22,7 @@ function shape(value: unknown): unknown {
 }
 
 const frcnn = join(repoRoot, 'models', 'pcb-defects-frcnn');
+const work = scratchFolder('defectkit-cli-classifier-');
 const images = ['00041000_test.jpg', '00041003_test.jpg'].map((name) => join(deeppcbDir, 'PCBData', 'group00041', '00041', name));
 
 describe('defectkit registry log / predict of Faster R-CNN on snowflake:<connection>', () => {
@@ -90,4 +94,31 @@ describe('defectkit registry log / predict of Faster R-CNN on snowflake:<connect
     expect(compared).toBeGreaterThan(0);
     expect((await cli('registry', 'delete', 'REMOTE_PCB', ...sf)).code).toBe(0);
   }, 300_000);
+
+  it('registry predict --format json of a classifier prints the top-k labels defectkit detect --model prints (1e-3)', async () => {
+    const sf = ['--registry', 'snowflake:local'];
+    const model = await trainTinyClassifier(work);
+    expect(await cli('registry', 'log', model, '--name', 'BOARD_CLS', ...sf)).toMatchObject({ code: 0, stdout: 'logged BOARD_CLS V1 (snowflake)\n' });
+    // 64x64 renderings (the card's input size), so Pillow and sharp resampling differences do not enter.
+    const boards: string[] = [];
+    for (const [i, image] of images.entries()) {
+      boards.push(join(work, `board${i}.png`));
+      await sharp(image).resize(64, 64).png().toFile(boards[i]!);
+    }
+    const remote = await cli('registry', 'predict', 'BOARD_CLS', ...boards, ...sf, '--format', 'json');
+    expect(remote.code, remote.stderr).toBe(0);
+    const local = await cli('detect', ...boards, '--model', model, '--format', 'json');
+    expect(local.code, local.stderr).toBe(0);
+    type Labelled = Entry & { labels: Array<{ label: string; score: number; classId: number }> };
+    const got = JSON.parse(remote.stdout) as Labelled[];
+    const expected = JSON.parse(local.stdout) as Labelled[];
+    expect(got.map((e) => [e.image, e.width, e.height, e.detections])).toEqual(boards.map((b) => [b, 64, 64, []]));
+    expect(expected.map((e) => [e.image, e.width, e.height, e.detections])).toEqual(boards.map((b) => [b, 64, 64, []]));
+    got.forEach((entry, i) => {
+      const want = expected[i]!.labels;
+      expect(want.length).toBe(2); // both classes of the tiny classifier (top-5 of 2)
+      expect(entry.labels.map((l) => [l.classId, l.label])).toEqual(want.map((l) => [l.classId, l.label]));
+      entry.labels.forEach((l, k) => expect(Math.abs(l.score - want[k]!.score), `${boards[i]} #${k}`).toBeLessThanOrEqual(1e-3));
+    });
+  }, 900_000);
 });
