@@ -83,7 +83,6 @@ export const ERROR_CODES = {
   MODEL_CARD_INVALID: 'a model card (model.json) is not valid JSON or breaks its schema (names the file and field)',
   MODEL_CLASS_COUNT: 'the model outputs a different number of classes than its card lists',
   MODEL_INPUT_SHAPE: 'the model input does not have the shape its spec says',
-  MODEL_LAYOUT_UNSUPPORTED: 'the model output layout cannot be used for this task (e.g. a classifier used as a detector)',
   MODEL_LOAD: 'the model file exists but cannot be loaded',
   MODEL_NOT_FOUND: 'the model file or folder does not exist',
   MODEL_OUTPUT_SHAPE: 'the model outputs do not have the shape its spec says',

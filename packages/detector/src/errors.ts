@@ -6,10 +6,9 @@ export class ModelCardError extends DefectKitError<'MODEL_CARD_INVALID'> {}
 /**
  * The model cannot be used as described: no spec source says what it needs, the model's inputs or
  * outputs do not match the spec (unexpected output shape, class count differs from the card).
- * Codes `MODEL_SPEC_MISSING`, `MODEL_OUTPUT_SHAPE`, `MODEL_CLASS_COUNT`, `MODEL_INPUT_SHAPE`, and
- * `MODEL_LAYOUT_UNSUPPORTED` (a classifier given to a detector).
+ * Codes `MODEL_SPEC_MISSING`, `MODEL_OUTPUT_SHAPE`, `MODEL_CLASS_COUNT` and `MODEL_INPUT_SHAPE`.
  */
-export class ModelSpecError extends DefectKitError<'MODEL_SPEC_MISSING' | 'MODEL_OUTPUT_SHAPE' | 'MODEL_CLASS_COUNT' | 'MODEL_INPUT_SHAPE' | 'MODEL_LAYOUT_UNSUPPORTED'> {}
+export class ModelSpecError extends DefectKitError<'MODEL_SPEC_MISSING' | 'MODEL_OUTPUT_SHAPE' | 'MODEL_CLASS_COUNT' | 'MODEL_INPUT_SHAPE'> {}
 
 /**
  * An image and its golden reference do not go together: a reference model got no reference (`REFERENCE_MISSING`),
