@@ -221,7 +221,7 @@ if (values.readme || values.model === undefined) {
   const start = text.indexOf('## Latency');
   if (start >= 0) {
     const next = text.indexOf('\n## ', start + 1);
-    text = text.slice(0, start) + section + (next >= 0 ? text.slice(next + 1) : '');
+    text = text.slice(0, start) + section + (next >= 0 ? `\n${text.slice(next + 1)}` : '');
   } else text = `${text.trimEnd()}\n\n${section}`;
   await writeFileAtomic(readme, text);
   console.log(`wrote the Latency section of ${readme}`);
