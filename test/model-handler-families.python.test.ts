@@ -45,7 +45,10 @@ grey = Session([np.zeros((1, 7, 4), np.float32)])
 out["grey"] = h.Handler(card("ultralytics-bcn", channels=1, resize="letterbox", batch=True), session=grey).detect(png(16, 8, (255, 255, 255)))
 out["grey_seen"] = grey.seen
 errors = []
-for bad in ({**card("torchvision-rcnn"), "format": "other/v9"}, {**card("torchvision-rcnn"), "output": {"layout": "mask"}}, {**card("classifier"), "classes": []}):
+ref_card = {**card("torchvision-rcnn"), "format": "defectkit.model-card/v2"}
+ref_card["input"] = {**ref_card["input"], "reference": "stacked"}
+h.read_card({**card("torchvision-rcnn"), "format": "defectkit.model-card/v2"})  # a v2 card without a reference is served
+for bad in ({**card("torchvision-rcnn"), "format": "other/v9"}, {**card("torchvision-rcnn"), "output": {"layout": "mask"}}, {**card("classifier"), "classes": []}, ref_card):
     try:
         h.Handler(bad)
     except h.CardError as e:
@@ -88,9 +91,10 @@ describe('templates/defectkit_handler.py on every family (sessions stand in for 
     expect(out.grey).toEqual({ DETECTIONS: [], WIDTH: 16, HEIGHT: 8 });
     expect(out.grey_seen[0]).toEqual({ shape: [1, 1, 8, 8], dtype: 'float32', first: expect.closeTo(114 / 255, 6) });
     expect(out.errors).toEqual([
-      "model card field 'format' must be 'defectkit.model-card/v1'",
+      "model card field 'format' must be one of ('defectkit.model-card/v1', 'defectkit.model-card/v2')",
       expect.stringContaining("model card field 'output.layout' must be one of ultralytics-bcn"),
       "model card field 'classes' must be a non-empty list of names",
+      expect.stringContaining("model card field 'input.reference' is not served here"),
     ]);
     expect(out.bad_value).toBe('IMAGE must be BINARY or base64 text, got int');
   });

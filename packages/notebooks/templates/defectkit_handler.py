@@ -25,7 +25,8 @@ import sys
 
 import numpy as np
 
-CARD_FORMAT = "defectkit.model-card/v1"
+# v2 adds input.reference (refused below) and the verdict rule (applied by the caller, not here).
+CARD_FORMATS = ("defectkit.model-card/v1", "defectkit.model-card/v2")
 YOLO_LAYOUTS = ("ultralytics-bcn", "ultralytics-bnc", "yolov5-bnc", "end2end-bn6")
 TORCHVISION_LAYOUTS = ("torchvision-rcnn", "torchvision-retinanet")
 LAYOUTS = YOLO_LAYOUTS + TORCHVISION_LAYOUTS + ("classifier",)
@@ -48,11 +49,12 @@ def read_card(card):
             raise CardError("model card field %r %s" % (field, problem))
 
     need(isinstance(card, dict), "(root)", "must be an object")
-    need(card.get("format") == CARD_FORMAT, "format", "must be %r" % CARD_FORMAT)
+    need(card.get("format") in CARD_FORMATS, "format", "must be one of %r" % (CARD_FORMATS,))
     classes = card.get("classes")
     need(isinstance(classes, list) and classes and all(isinstance(c, str) for c in classes), "classes", "must be a non-empty list of names")
     spec = card.get("input")
     need(isinstance(spec, dict), "input", "must be an object")
+    need(spec.get("reference") is None, "input.reference", "is not served here: PREDICT takes one image per row, not an image and its golden reference")
     need(spec.get("channels") in (1, 3), "input.channels", "must be 1 or 3")
     need(spec.get("resize", "letterbox") in ("letterbox", "none"), "input.resize", "must be 'letterbox' or 'none'")
     for key in ("width", "height"):

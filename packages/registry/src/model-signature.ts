@@ -37,7 +37,8 @@ export async function checkModelSignature(onnxPath: string, card: ModelCard, car
       const value = input.shape![offset + axis];
       if (typeof value === 'number' && value !== expected) mismatch(cardPath, field, `input "${input.name}" has ${value} ${what}, the card says ${expected}`, io);
     };
-    fixed(0, card.input.channels, 'input.channels', 'channels');
+    // A reference model's input holds the image's channels followed by its golden reference's (card v2).
+    fixed(0, card.input.channels * (card.input.reference === 'stacked' ? 2 : 1), 'input.channels', 'channels');
     if (card.input.resize === 'letterbox') {
       fixed(1, card.input.height, 'input.height', 'rows');
       fixed(2, card.input.width, 'input.width', 'columns');

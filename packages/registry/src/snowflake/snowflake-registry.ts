@@ -156,6 +156,10 @@ export class SnowflakeRegistry implements Registry {
     const requested = options.version === undefined ? undefined : canonicalName(options.version, 'version');
     if (options.comment !== undefined) dollarQuoted(options.comment, 'comment'); // refuse before uploading anything
     const card = await readModelSource(source);
+    // PREDICT takes one image per row: a model that compares each image with a golden reference cannot answer it yet.
+    if (card.model.input.reference !== undefined) {
+      throw new RegistryError('REGISTRY_MODEL_SOURCE', `${join(source, 'model.json')}: input.reference: a model that needs a golden reference is not served by the Snowflake handler yet (run it locally)`, { file: join(source, 'model.json'), field: 'input.reference' });
+    }
     const classes = resolveClasses(card, options.classes, join(source, 'model.json'));
     const pkg = await writeRegistryPackage(source, card, name);
     try {
