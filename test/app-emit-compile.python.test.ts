@@ -8,26 +8,11 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { APP_NAMES, RECIPE_NAMES, emitApp, emitNotebookProject } from '@defectkit/notebooks';
 import { BOARD_INSPECTIONS, DEFECT_LOGS, boardsFromDetections } from '@defectkit/inspection';
+import { pythonCompileErrors } from './support/python-compile.js';
 import { systemPython } from './support/paths.js';
 
 const work = mkdtempSync(join(tmpdir(), 'defectkit-app-compile-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
-
-function compileErrors(sources: { name: string; code: string }[]): string[] {
-  const script = [
-    'import json, sys',
-    'errors = []',
-    'for s in json.load(sys.stdin):',
-    '    try:',
-    "        compile(s['code'], s['name'], 'exec')",
-    '    except SyntaxError as e:',
-    "        errors.append(f\"{s['name']}:{e.lineno}: {e.msg}\")",
-    'print(json.dumps(errors))',
-  ].join('\n');
-  const r = spawnSync(systemPython, ['-c', script], { input: JSON.stringify(sources), encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`${systemPython} failed: ${r.stderr || r.error?.message}`);
-  return JSON.parse(r.stdout) as string[];
-}
 
 describe('emitted Python compiles under /usr/bin/python3', () => {
   it('every app file and page, and every recipe train.py', async () => {
@@ -41,8 +26,8 @@ describe('emitted Python compiles under /usr/bin/python3', () => {
       for (const f of files.filter((x) => x.path.endsWith('.py'))) sources.push({ name: `${recipe}/${f.path}`, code: f.content });
     }
     expect(sources.length).toBeGreaterThanOrEqual(3 + 4 + 8);
-    expect(compileErrors(sources)).toEqual([]);
-    expect(compileErrors([{ name: 'broken', code: 'x = (1,\n' }])).toHaveLength(1);
+    expect(pythonCompileErrors(sources)).toEqual([]);
+    expect(pythonCompileErrors([{ name: 'broken', code: 'x = (1,\n' }])).toHaveLength(1);
   });
 });
 
