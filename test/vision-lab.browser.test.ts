@@ -117,7 +117,12 @@ describe('the Vision Lab in headless Chromium', () => {
     await page.focus('#image-input');
     await page.keyboard.press('Shift+Tab');
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('choose-image');
-    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.keyboard.press('Enter')]);
+    // Playwright turns on file-chooser interception when the wait starts; one round trip to the page orders that
+    // before the key press, or on a busy machine the native (headless: invisible) chooser can open instead.
+    const chooserEvent = page.waitForEvent('filechooser');
+    await page.evaluate(() => 0);
+    await page.keyboard.press('Enter');
+    const chooser = await chooserEvent;
     await chooser.setFiles(board);
     expect(await waitForState(page, ['done', 'error'])).toBe('done');
   });
