@@ -78,18 +78,15 @@ export function runShellBlock(block: FencedBlock, cwd: string, env: NodeJS.Proce
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.on('error', reject);
-    // A background job left behind may still hold the output pipes open: on exit, end the whole group, then resolve
-    // once every pipe has closed, so all the output is read however slow the machine is.
-    let code: number | null = null;
-    child.on('exit', (exitCode) => {
-      code = exitCode;
+    // On exit, not close: a background job left behind may still hold the output pipes open.
+    child.on('exit', (code) => {
       try {
         process.kill(-child.pid!, 'SIGTERM');
       } catch {
         // The group is already gone.
       }
+      setTimeout(() => resolve({ code, output }), 100);
     });
-    child.on('close', () => resolve({ code, output }));
   });
 }
 
