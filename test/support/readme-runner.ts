@@ -78,16 +78,34 @@ export function runShellBlock(block: FencedBlock, cwd: string, env: NodeJS.Proce
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.on('error', reject);
-    // On exit, not close: a background job left behind may still hold the output pipes open.
+    // On exit, not close: a background job left behind may still hold the output pipes open. The block counts as
+    // finished once its whole process group is gone, so nothing it started still writes into the test's folders.
     child.on('exit', (code) => {
-      try {
-        process.kill(-child.pid!, 'SIGTERM');
-      } catch {
-        // The group is already gone.
-      }
-      setTimeout(() => resolve({ code, output }), 100);
+      signalGroup(child.pid!, 'SIGTERM');
+      void groupGone(child.pid!).then(() => resolve({ code, output }), reject);
     });
   });
+}
+
+/** Sends `signal` to process group `pgid`; false when the group no longer exists. */
+function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
+  try {
+    process.kill(-pgid, signal);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Resolves when process group `pgid` has no process left. A group still there after 10 s (a process ignoring
+ * SIGTERM) gets SIGKILL; a zombie nobody reaps still counts as there, so waiting stops after 20 s in all.
+ */
+async function groupGone(pgid: number): Promise<void> {
+  for (let waited = 0; waited < 20_000 && signalGroup(pgid, 0); waited += 25) {
+    if (waited === 10_000) signalGroup(pgid, 'SIGKILL');
+    await new Promise((r) => setTimeout(r, 25));
+  }
 }
 
 /** The environment shell blocks run with: the scratch HOME, the repo's bins on PATH, no inherited Snowflake home. */

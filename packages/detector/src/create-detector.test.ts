@@ -70,6 +70,22 @@ describe('createDetector', () => {
     await expect(detector.detect(1)).rejects.toMatchObject({ code: 'DETECTOR_DISPOSED' });
   });
 
+  it('a core without tiling refuses the tile option with INVALID_OPTION before running anything; a tiling core gets it', async () => {
+    const plain = fakeCore();
+    const detector = createDetector(plain);
+    const tile = { size: 320, overlap: 0.2 };
+    await expect(detector.detect(1, { tile })).rejects.toMatchObject({ code: 'INVALID_OPTION', details: { field: 'tile' } });
+    await expect(detector.detectBatch([1, 2], { tile })).rejects.toMatchObject({ code: 'INVALID_OPTION' });
+    await expect(detector.detectAll([1, 2], { tile }).next()).rejects.toMatchObject({ code: 'INVALID_OPTION' });
+    expect(plain.batches).toEqual([]);
+    const seen: unknown[] = [];
+    const tiling = fakeCore({ tiling: true });
+    const run = tiling.runBatch.bind(tiling);
+    tiling.runBatch = async (images, options) => (seen.push(options.tile), run(images, options));
+    await createDetector(tiling).detect(1, { tile });
+    expect(seen).toEqual([tile]);
+  });
+
   it('a reference core gets each image with its reference; an image without one fails with REFERENCE_MISSING naming it', async () => {
     const seen: { images: number[]; references: number[] | undefined }[] = [];
     const base = fakeCore({ references: 'required' });

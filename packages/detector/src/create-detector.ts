@@ -1,4 +1,4 @@
-import { DefectKitError } from '@defectkit/core';
+import { DefectKitError, InvalidArgumentError } from '@defectkit/core';
 import { boardVerdict, mergeVerdictRule, type VerdictRule } from '@defectkit/postprocess';
 import type { DetectionOutcome, DetectionResult } from './detection-result.js';
 import { isImagePair, type DetectAllOptions, type DetectOptions, type Detector, type DetectorInput } from './detector-contract.js';
@@ -35,6 +35,11 @@ export interface DetectorCore<TImage> {
   readonly references?: 'required' | 'unsupported';
   /** The verdict rule (the model card's); per-call `verdict` options are merged over it. Default: any detection fails. */
   readonly verdict?: VerdictRule;
+  /**
+   * True when `runBatch` honours the `tile` option. Default false: a call with `tile` is refused with
+   * `INVALID_OPTION` before any image runs, since silently detecting untiled would miss small defects on a large scan.
+   */
+  readonly tiling?: boolean;
   /** The most images one `runBatch` call takes (default unlimited). */
   readonly maxBatch?: number;
   /** Images per `runBatch` call in `detectAll` when the caller gives no `batchSize` (default 1). */
@@ -75,6 +80,14 @@ export function createDetector<TImage>(core: DetectorCore<TImage>): Detector<TIm
   };
 
   const needsReference = core.references === 'required';
+
+  /** Refuses per-call options this core cannot honour (a whole-call error, not one image's). */
+  const assertSupported = (options: DetectOptions): void => {
+    if (options.tile !== undefined && core.tiling !== true)
+      throw new InvalidArgumentError('INVALID_OPTION', 'this detector cannot tile images (tiling runs only where the model runs in this process); detect tiles with a local detector', {
+        field: 'tile',
+      });
+  };
 
   /** The pairing problem of one input, if any: a reference model without a reference, or the reverse. */
   const referenceProblem = (image: TImage, reference: TImage | undefined, name: string): DefectKitError | undefined => {
@@ -132,6 +145,7 @@ export function createDetector<TImage>(core: DetectorCore<TImage>): Detector<TIm
 
     async detect(image, options = {}) {
       assertOpen();
+      assertSupported(options);
       const [outcome] = await run([image], 0, options);
       if (!outcome!.ok) throw outcome!.error;
       return outcome!.result;
@@ -139,6 +153,7 @@ export function createDetector<TImage>(core: DetectorCore<TImage>): Detector<TIm
 
     async detectBatch(images, options = {}) {
       assertOpen();
+      assertSupported(options);
       const started = now();
       events.emit('start', { total: images.length });
       const outcomes: DetectionOutcome<TImage>[] = [];
@@ -151,6 +166,7 @@ export function createDetector<TImage>(core: DetectorCore<TImage>): Detector<TIm
     async *detectAll(images, options: DetectAllOptions & DetectOptions = {}) {
       assertOpen();
       const { concurrency: c, batchSize: b, ...thresholds } = options;
+      assertSupported(thresholds);
       const concurrency = Math.max(1, Math.floor(c ?? 2));
       const batchSize = Math.min(maxBatch, Math.max(1, Math.floor(b ?? core.defaultBatchSize ?? 1)));
       const started = now();

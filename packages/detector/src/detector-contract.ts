@@ -16,7 +16,7 @@ export interface DetectionThresholds {
   agnostic?: boolean;
   /** Overrides of the verdict rule (the card's `verdict`); class thresholds are merged over the card's. */
   verdict?: Partial<VerdictRule>;
-  /** Local detectors: run large images as overlapping tiles at scale 1 (references tiled identically), then merge. */
+  /** Run large images as overlapping tiles at scale 1 (references tiled identically), then merge. Local detectors only: a remote one refuses it with `INVALID_OPTION`. */
   tile?: TileOptions;
 }
 

@@ -89,6 +89,7 @@ export class LocalDetector<TImage> implements Detector<TImage> {
       runBatch: (images, o, references) => this.runBatch(images, o, references),
       references: spec.input.reference ? 'required' : 'unsupported',
       verdict: mergeVerdictRule(spec.verdict, options.verdict),
+      tiling: true,
       dispose: () => backend.dispose(),
     };
     this.detector = createDetector(core);

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { parseRegistrySpec } from './open-registry.js';
 import { canonicalName } from './registry-names.js';
 import { dollarQuoted, dollarQuotedJson } from './snowflake/dollar-quote.js';
-import { mapPredictObject } from './snowflake/remote-detector.js';
+import type { SnowflakeSession } from '@defectkit/snowflake';
+import { mapPredictObject, RemoteDetector } from './snowflake/remote-detector.js';
 import { nextVersionName } from './version-names.js';
 import { codeOf } from '../../../test/support/errors.js';
 
@@ -33,6 +34,14 @@ describe('registry names and values', () => {
   it('numbers versions after the highest V<n>', () => {
     expect(nextVersionName([])).toBe('V1');
     expect(nextVersionName(['V1', 'EXP', 'V10', 'V2'])).toBe('V11');
+  });
+
+  it('the remote detector refuses tiling with INVALID_OPTION before sending any statement', async () => {
+    const statements: string[] = [];
+    const session = { execute: async (sql: string) => (statements.push(sql), []) } as unknown as SnowflakeSession;
+    const detector = new RemoteDetector(session, { model: 'DB.S.M', version: 'V1' });
+    await expect(detector.detect(new Uint8Array([1, 2]), { tile: { size: 320, overlap: 0.2 } })).rejects.toMatchObject({ code: 'INVALID_OPTION', details: { field: 'tile' } });
+    expect(statements).toEqual([]);
   });
 
   it('maps a PREDICT OBJECT (either key case) to detections and names bad rows', () => {
