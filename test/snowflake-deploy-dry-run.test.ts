@@ -4,10 +4,12 @@
 // TABLE, the SHOW ... LIKE ... IN checks, GRANT, PUT, ALTER NOTEBOOK ... ADD LIVE VERSION FROM LAST).
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { RECIPE_NAMES, deployPlan, loadAppTemplates, loadRecipeTemplates, planSql, renderApp, renderProject, type RecipeName } from '@defectkit/notebooks';
+import { LOG_TABLES, VIEW_NAMES } from '@defectkit/inspection';
 import { runCli } from '../packages/cli/src/program.js';
 
 const ID = '[A-Z_][A-Z0-9_$]*';
 const Q = `${ID}(?:\\.${ID}){0,2}`; // a (qualified) name
+const QID = `"${ID}"`; // a quoted name
 const STR = "'(?:[^']|'')*'";
 const STAGE_PATH = `@${ID}\\.${ID}\\.${ID}/[A-Za-z0-9_./-]+`;
 
@@ -29,6 +31,9 @@ const FORMS: [string, RegExp][] = [
   ['ALTER NOTEBOOK', new RegExp(`^ALTER NOTEBOOK ${ID}\\.${ID}\\.${ID} ADD LIVE VERSION FROM LAST$`)],
   ['CREATE IMAGE REPOSITORY', new RegExp(`^CREATE IMAGE REPOSITORY IF NOT EXISTS ${ID}\\.${ID}\\.${ID}$`)],
   ['CREATE TABLE', new RegExp(`^CREATE TABLE IF NOT EXISTS ${ID}\\.${ID}\\.${ID} \\(${ID} (VARCHAR|INTEGER|DOUBLE|TIMESTAMP_NTZ)(, ${ID} (VARCHAR|INTEGER|DOUBLE|TIMESTAMP_NTZ))*\\)$`)],
+  // The inspection log's tables and views, names quoted ("TIMESTAMP" is one of its columns).
+  ['CREATE TABLE', new RegExp(`^CREATE TABLE IF NOT EXISTS ${QID}\\.${QID}\\.${QID} \\(${QID} (VARCHAR|INTEGER|DOUBLE|TIMESTAMP_NTZ|DATE)(, ${QID} (VARCHAR|INTEGER|DOUBLE|TIMESTAMP_NTZ|DATE))*\\)$`)],
+  ['CREATE VIEW', new RegExp(`^CREATE OR REPLACE VIEW ${QID}\\.${QID}\\.${QID} AS SELECT .+ FROM (${QID}\\.${QID}\\.${QID}|\\(SELECT .+\\)) .+$`)],
   // CREATE STREAMLIT [IF NOT EXISTS] <name> FROM '<source>' MAIN_FILE = '<file>' QUERY_WAREHOUSE = <wh> TITLE = '<title>' COMMENT = '...'
   ['CREATE STREAMLIT', new RegExp(`^CREATE STREAMLIT IF NOT EXISTS ${ID}\\.${ID}\\.${ID} FROM '${STAGE_PATH}' MAIN_FILE = 'streamlit_app\\.py' QUERY_WAREHOUSE = ${ID} TITLE = ${STR} COMMENT = ${STR}$`)],
   ['CREATE CORTEX SEARCH SERVICE', new RegExp(`^CREATE CORTEX SEARCH SERVICE IF NOT EXISTS ${ID}\\.${ID}\\.${ID} ON ${ID} ATTRIBUTES ${ID}(, ${ID})* WAREHOUSE = ${ID} TARGET_LAG = '\\d+ (seconds|minutes|hours|day|days)' COMMENT = ${STR} AS SELECT .+ FROM ${ID}\\.${ID}\\.${ID}$`)],
@@ -72,6 +77,9 @@ describe('snowflake deploy --dry-run', () => {
       expect(kinds).toContain(needed);
     }
     expect(kinds.includes('CREATE IMAGE REPOSITORY')).toBe(recipe === 'classifier');
+    // The inspection log's setup is printed, not just named: each table and view, each after its SHOW.
+    expect(sql.filter((s) => s.startsWith('CREATE TABLE IF NOT EXISTS "')).map((s) => /"([A-Z_]+)" \(/.exec(s)![1])).toEqual(LOG_TABLES.map((t) => t.name));
+    expect(sql.filter((s) => s.startsWith('CREATE OR REPLACE VIEW ')).map((s) => /"([A-Z_0-9]+)" AS /.exec(s)![1])).toEqual([...VIEW_NAMES]);
     // Every CREATE is preceded by the SHOW that decides whether deploy creates (and later drops) it.
     sql.forEach((s, i) => {
       if (s.startsWith('CREATE ')) expect(sql[i - 1], s).toMatch(/^SHOW /);

@@ -2,9 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { DefectKitError } from '@defectkit/core';
 import { InspectionError } from './errors.js';
 import { CALL_VERDICTS, type BoardInspection, type BoundingBox, type CallReview, type DefectRow, type MissedDefect, type ReviewVerdict } from './inspection-records.js';
-import { BOARD_INSPECTIONS, createTableSql, DEFECT_LOGS, LOG_TABLES, PCB_METADATA, probeTableSql } from './inspection-schema.js';
+import { BOARD_INSPECTIONS, DEFECT_LOGS, LOG_TABLES, PCB_METADATA, probeTableSql } from './inspection-schema.js';
+import { setupStatements } from './inspection-setup.js';
 import type { InspectionFilter, InspectionStore, InspectionSummary, LogSummary } from './inspection-store.js';
-import { VIEW_NAMES, viewsSql, type ViewName } from './inspection-views.js';
+import { VIEW_NAMES, type ViewName } from './inspection-views.js';
 import { timestampText, type SqlRunner, type SqlValue } from './sql-runner.js';
 
 /** Ids per `IN (…)` list: small enough for any driver's bind limit. */
@@ -90,8 +91,10 @@ export class SqlInspectionStore implements InspectionStore {
   }
 
   async setup(): Promise<void> {
-    for (const table of LOG_TABLES) {
-      await this.run(createTableSql(table, this.runner.dialect));
+    for (const statement of setupStatements(this.runner.dialect)) {
+      await this.run(statement.sql);
+      const table = LOG_TABLES.find((t) => statement.kind === 'TABLE' && t.name === statement.name);
+      if (table === undefined) continue;
       try {
         await this.runner.query(probeTableSql(table, this.runner.dialect));
       } catch (error) {
@@ -103,7 +106,6 @@ export class SqlInspectionStore implements InspectionStore {
         );
       }
     }
-    for (const view of viewsSql(this.runner.dialect)) await this.run(view.sql);
   }
 
   /** Checks that the tables exist with the log's columns (a store opened without setup). */

@@ -103,11 +103,11 @@ export function registerSnowflakeDeploy(snowflake: Command): void {
           ),
         );
       }
-      const { LOG_TABLES, VIEW_NAMES } = await import('@defectkit/inspection');
+      const { LOG_TABLES, VIEW_NAMES, snowflakeSetupSql } = await import('@defectkit/inspection');
       const plan = nb.deployPlan(project, {
         apps,
         ...(flags.data === undefined ? {} : { data: { dir: flags.data, format: flags.dataFormat } }),
-        inspectionLog: { tables: LOG_TABLES.map((t) => t.name), views: VIEW_NAMES },
+        inspectionLog: { tables: LOG_TABLES.map((t) => t.name), views: VIEW_NAMES, setupSql: snowflakeSetupSql },
       });
       if (flags.dryRun) {
         process.stdout.write(`${nb.planSql(plan).map((s) => (s.startsWith('--') ? s : `${s};`)).join('\n')}\n`);

@@ -1,5 +1,6 @@
 import { quoteIdentifier, SnowflakeError, SnowflakeSession, type BindValue, type ResolveConnectionOptions } from '@defectkit/snowflake';
 import type { ColumnType, SqlDialect, TableSpec } from '../inspection-schema.js';
+import { setupStatements } from '../inspection-setup.js';
 import { SqlInspectionStore } from '../sql-inspection-store.js';
 import { timestampText, type SqlRunner, type SqlValue } from '../sql-runner.js';
 
@@ -17,6 +18,33 @@ function fromSnowflake(row: Record<string, unknown>): Record<string, unknown> {
   return out;
 }
 
+/** How the log's SQL names tables and types in Snowflake: quoted `"DATABASE"."SCHEMA"."TABLE"`, Snowflake types. */
+function snowflakeDialect(database: string, schema: string): SqlDialect {
+  const prefix = schemaName(database, schema);
+  return { type: (type) => TYPES[type], qualify: (name) => `${prefix}."${name}"` };
+}
+
+/** The quoted `"DATABASE"."SCHEMA"` (each part validated). */
+function schemaName(database: string, schema: string): string {
+  return `${quoteIdentifier(database, 'database')}.${quoteIdentifier(schema, 'schema')}`;
+}
+
+/**
+ * The statements that set up the inspection log in a Snowflake schema, in order: the schema, then each table
+ * and view (`name` as `DATABASE.SCHEMA.NAME`). {@link openSnowflakeInspectionStore} with `setup` runs exactly these;
+ * `defectkit snowflake deploy --dry-run` prints them.
+ *
+ * @example
+ * snowflakeSetupSql('DEFECTKIT', 'INSPECTION').map((s) => s.sql); // CREATE SCHEMA IF NOT EXISTS ..., CREATE TABLE ...
+ */
+export function snowflakeSetupSql(database: string, schema: string): { kind: 'SCHEMA' | 'TABLE' | 'VIEW'; name: string; sql: string }[] {
+  const scope = `${database}.${schema}`.toUpperCase();
+  return [
+    { kind: 'SCHEMA', name: scope, sql: `CREATE SCHEMA IF NOT EXISTS ${schemaName(database, schema)}` },
+    ...setupStatements(snowflakeDialect(database, schema)).map((s) => ({ ...s, name: `${scope}.${s.name}` })),
+  ];
+}
+
 /** The Snowflake driver's runner: one session, tables in `database.schema`, batched bound INSERTs. */
 class SnowflakeRunner implements SqlRunner {
   readonly dialect: SqlDialect;
@@ -28,8 +56,7 @@ class SnowflakeRunner implements SqlRunner {
     schema: string,
     private readonly ownsSession: boolean,
   ) {
-    const prefix = `${quoteIdentifier(database, 'database')}.${quoteIdentifier(schema, 'schema')}`;
-    this.dialect = { type: (type) => TYPES[type], qualify: (name) => `${prefix}."${name}"` };
+    this.dialect = snowflakeDialect(database, schema);
     this.location = `${database}.${schema}`.toUpperCase();
   }
 
@@ -102,7 +129,7 @@ export async function openSnowflakeInspectionStore(options: SnowflakeInspectionS
     const runner = new SnowflakeRunner(session, database, schema, options.session === undefined);
     const store = new SqlInspectionStore('snowflake', runner);
     if (options.setup === true) {
-      await session.execute(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(database, 'database')}.${quoteIdentifier(schema, 'schema')}`);
+      await session.execute(snowflakeSetupSql(database, schema)[0]!.sql);
       await store.setup();
     } else {
       await store.check();

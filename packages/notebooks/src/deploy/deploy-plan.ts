@@ -83,8 +83,15 @@ export interface DeployPlanOptions {
   apps?: EmittedApp[];
   /** A local dataset folder to upload to the project's dataset stage path, and its format. */
   data?: { dir: string; format: string };
-  /** Tables and views of the inspection log, by kind (from @defectkit/inspection), created when an app needs them. */
-  inspectionLog?: { tables: readonly string[]; views: readonly string[] };
+  /**
+   * Tables and views of the inspection log, by kind (from @defectkit/inspection), created when an app needs them;
+   * `setupSql` gives the statements that create them (`snowflakeSetupSql`), which the plan's SQL then shows.
+   */
+  inspectionLog?: {
+    tables: readonly string[];
+    views: readonly string[];
+    setupSql?: (database: string, schema: string) => readonly { kind: string; name: string; sql: string }[];
+  };
 }
 
 const q = (text: string): string => `'${text.replace(/'/g, "''")}'`;
@@ -190,13 +197,15 @@ export function deployPlan(project: EmittedProject, options: DeployPlanOptions =
     if (needsLog && !logs.has(key)) {
       logs.add(key);
       const scope = key;
+      const setup = options.inspectionLog!.setupSql?.(a.logDatabase, a.logSchema) ?? [];
+      const createOf = (name: string): string => setup.find((st) => st.name.toUpperCase() === name.toUpperCase())?.sql ?? '';
       steps.push({
         type: 'inspection-log',
         database: a.logDatabase,
         schema: a.logSchema,
         objects: [
-          ...options.inspectionLog!.tables.map((t) => object('TABLE', `${scope}.${t}`, scope, '')),
-          ...options.inspectionLog!.views.map((v) => object('VIEW', `${scope}.${v}`, scope, '')),
+          ...options.inspectionLog!.tables.map((t) => object('TABLE', `${scope}.${t}`, scope, createOf(`${scope}.${t}`))),
+          ...options.inspectionLog!.views.map((v) => object('VIEW', `${scope}.${v}`, scope, createOf(`${scope}.${v}`))),
         ],
       });
     }
@@ -241,8 +250,9 @@ export function planSql(steps: readonly DeployStep[]): string[] {
     } else if (step.type === 'dataset') {
       out.push(step.table.show, `-- uploadDataset: ${step.format} dataset ${step.dir} -> ${step.target} (images, labels, data.yaml; resumable), label rows -> ${step.table.name}`);
     } else {
-      for (const obj of step.objects) out.push(obj.show);
-      out.push(`-- defectkit snowflake setup: the inspection log tables and views in ${step.database}.${step.schema}`);
+      // The log's setup (the caller's callback) also makes sure of its schema; the tables and views follow.
+      out.push(`-- defectkit snowflake setup: CREATE SCHEMA IF NOT EXISTS ${step.database}.${step.schema}, then the inspection log tables and views`);
+      for (const obj of step.objects) out.push(...(obj.create === '' ? [obj.show] : [obj.show, obj.create]));
     }
   }
   return out;
