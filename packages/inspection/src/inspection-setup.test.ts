@@ -28,7 +28,7 @@ describe('setupStatements', () => {
   it('snowflakeSetupSql: the schema first, then the log in quoted "DATABASE"."SCHEMA"."NAME" form', () => {
     const sql = snowflakeSetupSql('defectkit', 'inspection');
     expect(sql[0]).toEqual({ kind: 'SCHEMA', name: 'DEFECTKIT.INSPECTION', sql: 'CREATE SCHEMA IF NOT EXISTS "DEFECTKIT"."INSPECTION"' });
-    expect(sql.find((s) => s.name === 'DEFECTKIT.INSPECTION.DEFECT_LOGS')!.sql).toMatch(/^CREATE TABLE IF NOT EXISTS "DEFECTKIT"\."INSPECTION"\."DEFECT_LOGS" \("BOARD_ID" VARCHAR/);
+    expect(sql.find((s) => s.name === 'DEFECTKIT.INSPECTION.DEFECT_LOGS')!.sql).toMatch(/^CREATE TABLE IF NOT EXISTS "DEFECTKIT"\."INSPECTION"\."DEFECT_LOGS" \("DEFECT_ID" VARCHAR, "INFERENCE_ID" VARCHAR, "BOARD_ID" VARCHAR, "TIMESTAMP" TIMESTAMP_NTZ/);
     expect(() => snowflakeSetupSql('a"b', 'x')).toThrow();
   });
 });
