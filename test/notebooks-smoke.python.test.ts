@@ -15,16 +15,20 @@ const work = scratchFolder('defectkit-smoke-');
 
 const CLASSES = ['open', 'short', 'mousebite', 'spur', 'copper', 'pin-hole'];
 
-/** A YOLO folder from the first DeepPCB pairs: `train` and `val` images (symlinks) with labels. */
-function tinyYolo(dir: string, train: number, val: number): void {
+/**
+ * A YOLO folder from the first DeepPCB pairs: `train` and `val` images (symlinks) with labels. With `templates`,
+ * boards are named `X_test.jpg` and each template `X_temp.jpg` lies beside it without a label (a defect-free board).
+ */
+function tinyYolo(dir: string, train: number, val: number, templates = false): void {
   const pairs = readFileSync(join(deeppcbDir, 'PCBData', 'trainval.txt'), 'utf8').split('\n').filter((l) => l.trim()).slice(0, train + val);
   pairs.forEach((line, i) => {
     const [img, ann] = line.trim().split(/\s+/) as [string, string];
     const split = i < train ? 'train' : 'val';
-    const stem = basename(img, '.jpg');
+    const stem = templates ? `${basename(img, '.jpg')}_test` : basename(img, '.jpg');
     mkdirSync(join(dir, 'images', split), { recursive: true });
     mkdirSync(join(dir, 'labels', split), { recursive: true });
     symlinkSync(join(deeppcbDir, 'PCBData', img.replace(/\.jpg$/, '_test.jpg')), join(dir, 'images', split, `${stem}.jpg`));
+    if (templates) symlinkSync(join(deeppcbDir, 'PCBData', img.replace(/\.jpg$/, '_temp.jpg')), join(dir, 'images', split, `${stem.slice(0, -5)}_temp.jpg`));
     const rows = readFileSync(join(deeppcbDir, 'PCBData', ann), 'utf8').split('\n').filter((l) => l.trim()).map((l) => {
       const [x1, y1, x2, y2, t] = l.trim().split(/[\s,]+/).map(Number) as [number, number, number, number, number];
       return `${t - 1} ${(x1 + x2) / 1280} ${(y1 + y2) / 1280} ${(x2 - x1) / 640} ${(y2 - y1) / 640}`;
@@ -81,6 +85,29 @@ describe('pcb-detector recipe, end to end (smoke)', () => {
       await detector.dispose();
     }
     console.log(`notebooks-smoke: train.py --local (1 epoch of 16 crops, 2 val images, export) ${trainSeconds.toFixed(1)} s; Node load + detect ${((performance.now() - t1) / 1000).toFixed(1)} s`);
+  }, 900_000);
+
+  it.each(['diff', 'stack'])('--reference %s: trains on boards and their templates; the card v2 model runs a board against its template', async (reference) => {
+    expect(hasTorch).toBe(true);
+    const data = join(work, `yolo-ref-${reference}`);
+    tinyYolo(data, 4, 1, true);
+    const project = await emitNotebookProject({ recipe: 'pcb-detector', out: join(work, `ref-project-${reference}`), dataset: data, epochs: 1 });
+    const out = join(work, `ref-run-${reference}`);
+    const r = trainLocally(project.dir, out, ['--reference', reference, '--width', '0.25', '--crops-per-epoch', '8', '--batch', '4', '--threads', '2']);
+    // Templates have no label file: they are the defect-free boards, in training and validation.
+    expect(r.stdout).toMatch(/data: 8 train \/ 2 val images/);
+    expect(r.stdout).toMatch(/train: 4 images with defects, 4 defect-free/);
+    const card = JSON.parse(readFileSync(join(out, 'model.json'), 'utf8')) as Record<string, any>;
+    expect(card).toMatchObject({ format: 'defectkit.model-card/v2', input: { channels: 1, reference: 'stacked' }, recipe: { options: { reference } } });
+    const detector = await loadDetector(out, { conf: 0.001 });
+    try {
+      const board = join(data, 'images', 'val', readdirSync(join(data, 'images', 'val')).find((f) => f.endsWith('_test.jpg'))!);
+      const result = await detector.detect({ image: board, reference: board.replace(/_test\.jpg$/, '_temp.jpg') });
+      expect([result.width, result.height]).toEqual([640, 640]);
+      await expect(detector.detect(board)).rejects.toMatchObject({ code: 'REFERENCE_MISSING' });
+    } finally {
+      await detector.dispose();
+    }
   }, 900_000);
 
   it('classifier recipe: the emitted train.py --local trains one epoch on a tiny folder and exports ONNX + card', async () => {

@@ -8,8 +8,10 @@
 #
 # With `--reference diff` it inspects a board against its golden template (the defect-free board of
 # the same design): the network takes the image and its reference stacked as channels and works on the
-# image and the signed difference (image - reference), computed inside the graph. Defect-free boards
-# (images without a label file, e.g. DeepPCB's `_temp` templates) are used as negatives either way.
+# image and the signed difference (image - reference), computed inside the graph; `--reference stack`
+# feeds the two stacked planes to the first convolution as they are. Both take the same input and can
+# learn the same functions (the first layer is linear); they differ in how training starts. Defect-free
+# boards (images without a label file, e.g. DeepPCB's `_temp` templates) are used as negatives either way.
 #
 # The same file runs three ways:
 # - as a Snowflake Notebook on a GPU compute pool (dataset read from a stage, model logged to the
@@ -59,8 +61,8 @@ def parse_args(argv=None):
     p.add_argument('--imgsz', type=int, default=CONFIG['imgsz'], help='network input size (square)')
     p.add_argument('--crop', type=int, default=CONFIG['crop'], help='training crop size, 0 = whole image')
     p.add_argument('--near-defect', type=float, default=0.8, help='share of crops that contain a defect')
-    p.add_argument('--reference', default=CONFIG.get('reference', 'none'), choices=['none', 'diff'],
-                   help='none: the image alone; diff: the image and its golden reference (X_test.jpg pairs with X_temp.jpg beside it; a template is its own reference)')
+    p.add_argument('--reference', default=CONFIG.get('reference', 'none'), choices=['none', 'diff', 'stack'],
+                   help='none: the image alone; diff: the image and its golden reference (X_test.jpg pairs with X_temp.jpg beside it; a template is its own reference), the network working on the image and image - reference; stack: the same input, the two planes as they are')
     p.add_argument('--reference-shift', type=int, default=2, help='training: shift the reference by up to N pixels (misalignment on a real line)')
     p.add_argument('--clean-share', type=float, default=0.25, help='share of training crops cut from defect-free images (images without labels), when there are any')
     p.add_argument('--width', type=float, default=CONFIG['width'], help='channel multiplier')
