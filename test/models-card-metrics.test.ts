@@ -11,6 +11,7 @@ const work = scratchFolder('defectkit-card-');
 
 interface Card {
   thresholds: { conf: number };
+  training: { split: { command: string } };
   metrics: { coco: { map50: number; map50_95: number }; deeppcb: { fscore: number; precision: number; recall: number } };
 }
 
@@ -18,7 +19,9 @@ describe('models/pcb-defects card metrics', () => {
   it('are reproduced by defectkit convert + detect + eval on the seeded val split', async () => {
     const card = JSON.parse(readFileSync(join(repoRoot, 'models', 'pcb-defects', 'model.json'), 'utf8')) as Card;
     const data = join(work, 'yolo');
-    const convert = await cli('convert', '--from', 'deeppcb', '--to', 'yolo', '--input', deeppcbDir, '--output', data, '--split', 'train=0.9,val=0.1', '--seed', '0');
+    // The split the model was trained and validated on, as the card records it.
+    const [, split, seed] = /--split (\S+) --seed (\d+)/.exec(card.training.split.command)!;
+    const convert = await cli('convert', '--from', 'deeppcb', '--to', 'yolo', '--input', deeppcbDir, '--output', data, '--split', split!, '--seed', seed!);
     expect(convert.code, convert.stderr).toBe(0);
 
     const coco = join(work, 'val.coco.json');
