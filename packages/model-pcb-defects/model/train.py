@@ -6,6 +6,11 @@
 # exports ONNX in the Ultralytics raw layout `[B, 4+nc, A]` (cx, cy, w, h in input pixels, sigmoid
 # class scores), with Ultralytics-style metadata and a DefectKit `model.json` card beside it.
 #
+# With `--reference diff` it inspects a board against its golden template (the defect-free board of
+# the same design): the network takes the image and its reference stacked as channels and works on the
+# image and the signed difference (image - reference), computed inside the graph. Defect-free boards
+# (images without a label file, e.g. DeepPCB's `_temp` templates) are used as negatives either way.
+#
 # The same file runs three ways:
 # - as a Snowflake Notebook on a GPU compute pool (dataset read from a stage, model logged to the
 #   Model Registry),
@@ -29,7 +34,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 # Options chosen when this project was emitted (`defectkit notebook emit`); flags override them.
-CONFIG = json.loads("{\"recipe\":\"pcb-detector\",\"name\":\"pcb-defects\",\"version\":\"0.1.0\",\"dataset\":\"/tmp/defectkit/deeppcb-yolo\",\"out\":\"runs/pcb-defects\",\"classes\":[\"open\",\"short\",\"mousebite\",\"spur\",\"copper\",\"pin-hole\"],\"channels\":1,\"imgsz\":640,\"crop\":320,\"width\":1,\"epochs\":300,\"batch\":16,\"timeLimitMin\":0,\"gpus\":1,\"stageOut\":\"@DEFECTKIT.TRAINING.DEFECTKIT_STAGE/models/pcb-defects\",\"registryModel\":\"PCB_DEFECTS\"}")
+CONFIG = json.loads("{\"recipe\":\"pcb-detector\",\"name\":\"pcb-defects\",\"version\":\"0.1.0\",\"dataset\":\"/tmp/ref13/yolo\",\"out\":\"runs/pcb-defects\",\"classes\":[\"open\",\"short\",\"mousebite\",\"spur\",\"copper\",\"pin-hole\"],\"channels\":1,\"imgsz\":640,\"crop\":320,\"width\":1,\"epochs\":400,\"batch\":16,\"timeLimitMin\":0,\"gpus\":1,\"stageOut\":\"@DEFECTKIT_PCB_DEFECTS.TRAINING.DEFECTKIT_STAGE/models/pcb-defects\",\"registryModel\":\"PCB_DEFECTS\",\"inspectionLog\":{\"database\":\"DEFECTKIT_PCB_DEFECTS\",\"schema\":\"TRAINING\",\"images\":\"@DEFECTKIT_PCB_DEFECTS.TRAINING.DEFECTKIT_STAGE/inbox/pcb-defects\",\"line\":null,\"shift\":null}}")
 
 # %% [markdown]
 # ## Options
@@ -37,6 +42,110 @@ CONFIG = json.loads("{\"recipe\":\"pcb-detector\",\"name\":\"pcb-defects\",\"ver
 # edit `CONFIG` above, or the `ARGS` overrides below, to change them.
 
 # %%
+def script_argv():
+    """The command-line flags when this file runs as a script, else none.
+
+    A notebook kernel (ipykernel, Snowflake's or any other) and a module import have an argv of their own that is not
+    ours, and no `__file__` in the cell's namespace: the emitted CONFIG is then all there is.
+    """
+    if __name__ != '__main__' or '__file__' not in globals() or not sys.argv:
+        return []
+    here = os.path.realpath(globals()['__file__'])
+    return sys.argv[1:] if os.path.realpath(sys.argv[0]) == here else []
+
+
+# The inspection log's columns, in the order `defectkit snowflake setup` creates them (@defectkit/inspection).
+BOARD_COLUMNS = ['INFERENCE_ID', 'BOARD_ID', 'IMAGE_PATH', 'TIMESTAMP', 'FACTORY_LINE_ID', 'SHIFT', 'MODEL_NAME',
+                 'MODEL_VERSION', 'VERDICT', 'DEFECT_COUNT', 'IMAGE_WIDTH', 'IMAGE_HEIGHT', 'INFERENCE_MS']
+DEFECT_COLUMNS = ['DEFECT_ID', 'INFERENCE_ID', 'BOARD_ID', 'TIMESTAMP', 'DETECTED_CLASS', 'CONFIDENCE_SCORE',
+                  'BOUNDING_BOX_COORDINATES', 'MODEL_NAME', 'MODEL_VERSION', 'FACTORY_LINE_ID', 'SHIFT', 'SOURCE',
+                  'REVIEW_VERDICT', 'REVIEWER', 'REVIEWED_AT']
+
+
+def add_inspection_log_args(p):
+    """Flags of the batch-inference step (defaults from CONFIG['inspectionLog'])."""
+    cfg = CONFIG.get('inspectionLog') or {}
+    p.add_argument('--infer-images', default=cfg.get('images', ''),
+                   help='stage folder of board images to run the logged model on ("" skips the step)')
+    p.add_argument('--log-database', default=cfg.get('database', ''), help='database of the inspection log tables')
+    p.add_argument('--log-schema', default=cfg.get('schema', ''), help='schema of the inspection log tables')
+    p.add_argument('--line', default=cfg.get('line'), help='FACTORY_LINE_ID of the logged boards')
+    p.add_argument('--shift', default=cfg.get('shift'), help='SHIFT of the logged boards')
+
+
+def stable_id(*parts):
+    """A UUID-shaped id from a SHA-256 of the parts (the same scheme as `defectkit log`): re-running logs no duplicates."""
+    import hashlib
+    digest = hashlib.sha256(json.dumps(list(parts), separators=(',', ':'), ensure_ascii=False).encode('utf-8')).hexdigest()
+    return f'{digest[:8]}-{digest[8:12]}-{digest[12:16]}-{digest[16:20]}-{digest[20:32]}'
+
+
+def iso_millis(at):
+    """`2026-11-30T06:00:00.000Z`: the UTC text JavaScript's toISOString writes (part of the ids)."""
+    return at.strftime('%Y-%m-%dT%H:%M:%S.') + f'{at.microsecond // 1000:03d}Z'
+
+
+def inspection_rows(image_path, index, prediction, model_name, model_version, at, line=None, shift=None, inference_ms=None):
+    """One board's log rows from one PREDICT answer: (board row, defect rows), dicts keyed by the log's columns.
+
+    Clean boards get a row too (VERDICT 'pass'), so yield can be computed; every detection is a model call
+    (SOURCE 'model') waiting for review (REVIEW_VERDICT NULL).
+    """
+    detections = prediction.get('DETECTIONS') or []
+    if isinstance(detections, str):
+        detections = json.loads(detections)
+    board_id = os.path.splitext(os.path.basename(image_path))[0]
+    inference_id = stable_id(iso_millis(at), model_name, model_version, index, image_path)
+    board = {'INFERENCE_ID': inference_id, 'BOARD_ID': board_id, 'IMAGE_PATH': image_path, 'TIMESTAMP': at,
+             'FACTORY_LINE_ID': line, 'SHIFT': shift, 'MODEL_NAME': model_name, 'MODEL_VERSION': model_version,
+             'VERDICT': 'fail' if detections else 'pass', 'DEFECT_COUNT': len(detections),
+             'IMAGE_WIDTH': int(prediction['WIDTH']), 'IMAGE_HEIGHT': int(prediction['HEIGHT']), 'INFERENCE_MS': inference_ms}
+    defects = [{'DEFECT_ID': stable_id(inference_id, n), 'INFERENCE_ID': inference_id, 'BOARD_ID': board_id, 'TIMESTAMP': at,
+                'DETECTED_CLASS': d['label'], 'CONFIDENCE_SCORE': float(d['score']),
+                'BOUNDING_BOX_COORDINATES': json.dumps([float(d['x1']), float(d['y1']), float(d['x2']), float(d['y2'])]),
+                'MODEL_NAME': model_name, 'MODEL_VERSION': model_version, 'FACTORY_LINE_ID': line, 'SHIFT': shift,
+                'SOURCE': 'model', 'REVIEW_VERDICT': None,
+                'REVIEWER': None, 'REVIEWED_AT': None} for n, d in enumerate(detections)]
+    return board, defects
+
+
+def batch_inference(session, model_version, images_stage, database, schema, line=None, shift=None, batch=16, log=print):
+    """Runs the logged model's PREDICT on every image under a stage folder and appends the boards and their defect
+    calls to the inspection log (BOARD_INSPECTIONS, DEFECT_LOGS: create them with `defectkit snowflake setup`)."""
+    import datetime
+    import pandas as pd
+    images_stage = images_stage.rstrip('/')
+    prefix = images_stage.split('/', 1)[1] + '/' if '/' in images_stage else ''
+    rels = []
+    for r in session.sql(f"LIST {images_stage}/").collect():
+        name = r['name']
+        rel = name.split('/', 1)[1][len(prefix):] if '/' in name else name
+        if rel.lower().endswith(('.jpg', '.jpeg', '.png', '.bmp', '.tif', '.tiff')):
+            rels.append(rel)
+    if not rels:
+        log(f'batch inference: no images under {images_stage}: nothing logged')
+        return 0
+    at = datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
+    boards, defects = [], []
+    for start in range(0, len(rels), batch):
+        chunk = rels[start:start + batch]
+        images = [session.file.get_stream(f'{images_stage}/{rel}').read() for rel in chunk]
+        t0 = time.time()
+        out = model_version.run(pd.DataFrame({'IMAGE': images}), function_name='predict')
+        ms = (time.time() - t0) * 1000 / len(chunk)
+        for i, (rel, row) in enumerate(zip(chunk, out.to_dict('records'))):
+            board, calls = inspection_rows(f'{images_stage}/{rel}', start + i, row, model_version.model_name,
+                                           model_version.version_name, at, line, shift, ms)
+            boards.append(board)
+            defects += calls
+    for table, rows, columns in (('BOARD_INSPECTIONS', boards, BOARD_COLUMNS), ('DEFECT_LOGS', defects, DEFECT_COLUMNS)):
+        if rows:
+            session.write_pandas(pd.DataFrame(rows, columns=columns), table, database=database, schema=schema,
+                                 quote_identifiers=True, auto_create_table=False, overwrite=False)
+    log(f'batch inference: {len(boards)} boards, {len(defects)} defect calls logged to {database}.{schema}')
+    return len(boards)
+
+
 def parse_args(argv=None):
     p = argparse.ArgumentParser(description='DefectKit pcb-detector training')
     p.add_argument('--local', action='store_true', help='read a local YOLO folder, write to a local folder')
@@ -48,6 +157,10 @@ def parse_args(argv=None):
     p.add_argument('--imgsz', type=int, default=CONFIG['imgsz'], help='network input size (square)')
     p.add_argument('--crop', type=int, default=CONFIG['crop'], help='training crop size, 0 = whole image')
     p.add_argument('--near-defect', type=float, default=0.8, help='share of crops that contain a defect')
+    p.add_argument('--reference', default=CONFIG.get('reference', 'none'), choices=['none', 'diff'],
+                   help='none: the image alone; diff: the image and its golden reference (X_test.jpg pairs with X_temp.jpg beside it; a template is its own reference)')
+    p.add_argument('--reference-shift', type=int, default=2, help='training: shift the reference by up to N pixels (misalignment on a real line)')
+    p.add_argument('--clean-share', type=float, default=0.25, help='share of training crops cut from defect-free images (images without labels), when there are any')
     p.add_argument('--width', type=float, default=CONFIG['width'], help='channel multiplier')
     p.add_argument('--epochs', type=int, default=CONFIG['epochs'])
     p.add_argument('--crops-per-epoch', type=int, default=0, help='0 = one crop per training image')
@@ -57,22 +170,19 @@ def parse_args(argv=None):
     p.add_argument('--time-limit-min', type=float, default=CONFIG.get('timeLimitMin', 0), help='0 = no cap')
     p.add_argument('--threads', type=int, default=0, help='CPU threads for torch, 0 = leave as is')
     p.add_argument('--device', default='auto')
-    p.add_argument('--gpus', type=int, default=CONFIG.get('gpus', 1), help='Snowflake: workers (one per GPU)')
+    p.add_argument('--gpus', type=int, default=CONFIG.get('gpus', 1), help='recorded only: this recipe trains on one GPU (use faster-rcnn or ultralytics for several)')
     p.add_argument('--resume', action='store_true', help='continue from <out>/last.pt')
     p.add_argument('--eval-every', type=int, default=1, help='validate every N epochs')
     p.add_argument('--seed', type=int, default=0)
     p.add_argument('--max-images', type=int, default=0, help='use only the first N images of each split (smoke runs)')
     p.add_argument('--stage-out', default=CONFIG.get('stageOut', ''), help='Snowflake: stage path for outputs')
     p.add_argument('--registry-model', default=CONFIG.get('registryModel', ''), help='Snowflake: Model Registry name')
+    add_inspection_log_args(p)
     return p.parse_args(argv)
 
 
-def in_notebook():
-    return 'ipykernel' in sys.modules
-
-
 # In a notebook there is no command line: use the emitted defaults.
-ARGS = parse_args([] if in_notebook() else None)
+ARGS = parse_args(script_argv())
 
 # %% [markdown]
 # ## Dataset
@@ -86,6 +196,24 @@ def read_yaml(path):
     import yaml
     with open(path, 'r', encoding='utf-8') as f:
         return yaml.safe_load(f)
+
+
+def open_yolo_dataset(data_dir, wanted):
+    """Reads `data.yaml` of a YOLO folder (a local one or the stage copy): (class names, split root, spec).
+
+    `wanted` (the --classes names, or empty) must equal the yaml's names. Split folders are relative to the yaml's
+    `path`; a `path` that does not exist here (the machine that wrote it) falls back to the yaml's own folder.
+    """
+    spec = read_yaml(data_dir / 'data.yaml')
+    names = spec['names']
+    names = [names[k] for k in sorted(names)] if isinstance(names, dict) else list(names)
+    if wanted and list(wanted) != names:
+        raise ValueError(f'{data_dir / "data.yaml"}: names {names} differ from --classes {list(wanted)}')
+    root = Path(spec.get('path') or data_dir)
+    root = root if root.is_absolute() else data_dir / root
+    if not root.is_dir():
+        root = data_dir
+    return names, root, spec
 
 
 def list_split(root, entry):
@@ -140,6 +268,28 @@ def load_image(path, channels, imgsz):
     return canvas, (r, left, top, w0, h0)
 
 
+def reference_path(path):
+    """The golden reference of an image, DeepPCB naming: X_test.jpg pairs with X_temp.jpg beside it; a template
+    (X_temp.jpg, a defect-free board) is its own reference."""
+    stem, ext = os.path.splitext(path)
+    if stem.endswith('_temp'):
+        return path
+    if stem.endswith('_test') and os.path.exists(stem[:-5] + '_temp' + ext):
+        return stem[:-5] + '_temp' + ext
+    raise FileNotFoundError(f'{path}: no reference image (expected {stem[:-5] if stem.endswith("_test") else stem}_temp{ext} beside it)')
+
+
+def load_input(path, args):
+    """The network input of one image at imgsz: the image, then its reference's channels with --reference."""
+    im, geo = load_image(path, args.channels, args.imgsz)
+    if args.reference == 'none':
+        return im, geo
+    ref, rgeo = load_image(reference_path(path), args.channels, args.imgsz)
+    if rgeo != geo:
+        raise ValueError(f'{path}: its reference has another size ({rgeo[3]}x{rgeo[4]} against {geo[3]}x{geo[4]})')
+    return np.concatenate([im, ref], 2), geo
+
+
 def load_labels(path, w0, h0, r, left, top, nc):
     boxes = []
     if os.path.exists(path):
@@ -167,7 +317,7 @@ def load_split(root, entry, args, nc):
         raise ValueError(f'{root}: split {entry!r} has no images')
     images, labels = [], []
     for p in paths:
-        im, (r, left, top, w0, h0) = load_image(p, args.channels, args.imgsz)
+        im, (r, left, top, w0, h0) = load_input(p, args)
         images.append(im)
         labels.append(load_labels(label_path(p), w0, h0, r, left, top, nc))
     return paths, images, labels
@@ -212,11 +362,24 @@ def augment(im, b, rng):
     return np.ascontiguousarray(im), b
 
 
+def shift_reference(im, channels, limit, rng):
+    """Moves the reference channels by up to `limit` pixels (edges repeated), as a misaligned scan would."""
+    dx, dy = (int(v) for v in rng.integers(-limit, limit + 1, 2))
+    if dx == 0 and dy == 0:
+        return im
+    ref = np.pad(im[:, :, channels:], ((max(dy, 0), max(-dy, 0)), (max(dx, 0), max(-dx, 0)), (0, 0)), mode='edge')
+    H, W = im.shape[:2]
+    ref = ref[max(-dy, 0):max(-dy, 0) + H, max(-dx, 0):max(-dx, 0) + W]
+    return np.concatenate([im[:, :, :channels], ref], 2)
+
+
 def make_batch(images, labels, idx, args, rng, train=True):
     ims, tgts = [], []
     for k, i in enumerate(idx):
         if train:
             im, b = sample_crop(images[i], labels[i], args.crop, args.near_defect, rng)
+            if args.reference != 'none' and args.reference_shift > 0 and rng.random() < 0.5:
+                im = shift_reference(im, args.channels, args.reference_shift, rng)
             im, b = augment(im, b, rng)
         else:
             im, b = images[i], labels[i]
@@ -295,12 +458,13 @@ class SPPF(nn.Module):
 class PcbDetector(nn.Module):
     stride = 8
 
-    def __init__(self, nc, channels=1, width=1.0):
+    def __init__(self, nc, channels=1, width=1.0, reference='none'):
         super().__init__()
         c8, c16, c32 = ch(64, width), ch(128, width), ch(192, width)
         self.nc = nc
+        self.channels, self.reference = channels, reference
         self.stem = nn.Sequential(
-            ConvBN(channels, ch(16, width), 3, 2),
+            ConvBN(channels * (1 if reference == 'none' else 2), ch(16, width), 3, 2),
             ConvBN(ch(16, width), ch(32, width), 3, 2),
             ConvBN(ch(32, width), c8, 3, 2),
         )
@@ -319,6 +483,9 @@ class PcbDetector(nn.Module):
         self.export = False
 
     def features(self, x):
+        if self.reference == 'diff':  # [image, reference] -> [image, image - reference]
+            c = self.channels
+            x = torch.cat([x[:, :c], x[:, :c] - x[:, c:]], 1)
         p8 = self.s8(self.stem(x))
         p16 = self.s16(self.down16(p8))
         p32 = self.s32(self.down32(p16))
@@ -483,6 +650,18 @@ def predict(model, images, args, device, conf=0.001, iou_thr=0.7, max_det=300, b
     return out
 
 
+def pairwise_iou(a, b):
+    """IoU of [M,4] against [N,4] xyxy boxes in float64, without epsilon (as pycocotools computes it)."""
+    a, b = np.asarray(a, np.float64), np.asarray(b, np.float64)
+    lt = np.maximum(a[:, None, :2], b[None, :, :2])
+    rb = np.minimum(a[:, None, 2:], b[None, :, 2:])
+    inter = np.clip(rb - lt, 0, None).prod(2)
+    area_a = np.clip(a[:, 2:] - a[:, :2], 0, None).prod(1)
+    area_b = np.clip(b[:, 2:] - b[:, :2], 0, None).prod(1)
+    union = area_a[:, None] + area_b[None, :] - inter
+    return np.divide(inter, union, out=np.zeros_like(inter), where=union > 0)
+
+
 def average_precision(preds, labels, nc, thresholds):
     """COCO-style AP per class and IoU threshold -> array [nc, T] (nan where a class has no boxes)."""
     thresholds = np.asarray(thresholds)
@@ -499,7 +678,7 @@ def average_precision(preds, labels, nc, thresholds):
             g = l[l[:, 4] == c, :4]
             tp = np.zeros((len(d), len(thresholds)), bool)
             if len(d) and len(g):
-                ious = box_iou_pair(torch.from_numpy(d[:, :4]).double(), torch.from_numpy(g).double()).numpy()
+                ious = pairwise_iou(d[:, :4], g)
                 for ti, thr in enumerate(thresholds):
                     used = np.zeros(len(g), bool)
                     for j in range(len(d)):
@@ -574,21 +753,16 @@ def train(args, data_dir, out_dir, log=print):
         torch.set_num_threads(args.threads)
     random.seed(args.seed); np.random.seed(args.seed); torch.manual_seed(args.seed)
     rng = np.random.default_rng(args.seed)
-    spec = read_yaml(data_dir / 'data.yaml')
-    names = spec['names']
-    names = [names[k] for k in sorted(names)] if isinstance(names, dict) else list(names)
-    args.class_names = [c for c in args.classes.split(',') if c] or names
-    if args.class_names != names:
-        raise ValueError(f'{data_dir / "data.yaml"}: names {names} differ from --classes {args.class_names}')
+    args.class_names = [c for c in args.classes.split(',') if c]
+    names, root, spec = open_yolo_dataset(data_dir, args.class_names)
+    args.class_names = args.class_names or names
     nc = len(names)
-    root = Path(spec.get('path') or data_dir)
-    root = root if root.is_absolute() else data_dir / root
     t0 = time.time()
     _, tr_images, tr_labels = load_split(root, spec['train'], args, nc)
     _, va_images, va_labels = load_split(root, spec['val'], args, nc)
     log(f'data: {len(tr_images)} train / {len(va_images)} val images from {data_dir} ({time.time() - t0:.1f}s)')
 
-    model = PcbDetector(nc, args.channels, args.width).to(device)
+    model = PcbDetector(nc, args.channels, args.width, args.reference).to(device)
     model = model.to(memory_format=torch.channels_last)
     log(f'model: {sum(p.numel() for p in model.parameters()) / 1e6:.3f} M parameters, device {device}, threads {torch.get_num_threads()}')
     ema = EMA(model)
@@ -601,7 +775,7 @@ def train(args, data_dir, out_dir, log=print):
     state = {'epoch': 0, 'elapsed': 0.0, 'best': -1.0, 'best_epoch': -1, 'history': []}
     last, best = out_dir / 'last.pt', out_dir / 'best.pt'
     if args.resume and last.exists():
-        ck = torch.load(last, map_location=device)
+        ck = torch.load(last, map_location=device, weights_only=False)
         model.load_state_dict(ck['model']); ema.model.load_state_dict(ck['ema']); ema.updates = ck['ema_updates']
         opt.load_state_dict(ck['optimizer']); state = ck['state']
         rng = np.random.default_rng(args.seed + state['epoch'])
@@ -611,6 +785,10 @@ def train(args, data_dir, out_dir, log=print):
     steps = max(1, per_epoch // args.batch)
     cap = args.time_limit_min * 60
     warmup = min(300, steps * 3)
+    # Defect-free images (no boxes) are negatives: --clean-share of the crops come from them.
+    clean = np.array([i for i, b in enumerate(tr_labels) if len(b) == 0], dtype=np.int64)
+    boards = np.array([i for i, b in enumerate(tr_labels) if len(b) > 0], dtype=np.int64)
+    log(f'train: {len(boards)} images with defects, {len(clean)} defect-free')
     start = time.time() - state['elapsed']
     it = state['epoch'] * steps
     stop = False
@@ -630,7 +808,11 @@ def train(args, data_dir, out_dir, log=print):
                 lr *= (it + 1) / warmup
             for g in opt.param_groups:
                 g['lr'] = lr
-            idx = rng.integers(0, len(tr_images), args.batch)
+            if len(clean) and len(boards):
+                n_clean = int(rng.binomial(args.batch, args.clean_share))
+                idx = np.concatenate([rng.choice(boards, args.batch - n_clean), rng.choice(clean, n_clean)])
+            else:
+                idx = rng.integers(0, len(tr_images), args.batch)
             x, tg = make_batch(tr_images, tr_labels, idx, args, rng)
             x = x.to(device, non_blocking=True).contiguous(memory_format=torch.channels_last)
             dist, logits, hw = model(x)
@@ -647,7 +829,7 @@ def train(args, data_dir, out_dir, log=print):
             break
         state['epoch'] = ep + 1
         state['elapsed'] = time.time() - start
-        rec = {'epoch': ep + 1, 'loss': sums[0] / done, 'box': sums[1] / done, 'cls': sums[2] / done,
+        rec = {'epoch': ep + 1, 'loss': float(sums[0] / done), 'box': float(sums[1] / done), 'cls': float(sums[2] / done),
                'lr': lr, 'seconds': round(state['elapsed'], 1), 'epoch_s': round(time.time() - te, 1)}
         if (ep + 1) % args.eval_every == 0 or stop or state['epoch'] >= args.epochs:
             m = evaluate(ema.model, va_images, va_labels, args, device)
@@ -682,12 +864,12 @@ def fuse(model):
 
 def export_onnx(args, names, out_dir, state, log=print):
     import onnx
-    ck = torch.load(out_dir / 'best.pt', map_location='cpu')
-    model = PcbDetector(len(names), args.channels, args.width)
+    ck = torch.load(out_dir / 'best.pt', map_location='cpu', weights_only=False)
+    model = PcbDetector(len(names), args.channels, args.width, args.reference)
     model.load_state_dict(ck['model'])
     model = fuse(model.eval())
     model.export = True
-    x = torch.zeros(1, args.channels, args.imgsz, args.imgsz)
+    x = torch.zeros(1, args.channels * (1 if args.reference == 'none' else 2), args.imgsz, args.imgsz)
     tmp = out_dir / 'model.onnx.tmp'
     kwargs = dict(input_names=['images'], output_names=['output0'], opset_version=12,
                   dynamic_axes={'images': {0: 'batch'}, 'output0': {0: 'batch'}}, do_constant_folding=True)
@@ -706,7 +888,7 @@ def export_onnx(args, names, out_dir, state, log=print):
         'batch': '1',
         'imgsz': str([args.imgsz, args.imgsz]),
         'names': str({i: n for i, n in enumerate(names)}),
-        'channels': str(args.channels),
+        'channels': str(args.channels * (1 if args.reference == 'none' else 2)),
     }
     for k, v in meta.items():
         p = m.metadata_props.add()
@@ -721,20 +903,23 @@ def export_onnx(args, names, out_dir, state, log=print):
 def write_card(args, names, out_dir, state, ck, data_desc, device, log=print):
     m = ck['metrics']
     card = {
-        'format': 'defectkit.model-card/v1',
+        # v2 adds input.reference; a DefectKit that reads only v1 refuses the card instead of feeding one image.
+        'format': 'defectkit.model-card/v1' if args.reference == 'none' else 'defectkit.model-card/v2',
         'name': args.name,
         'task': 'detect',
         'classes': list(names),
         'input': {'name': 'images', 'width': args.imgsz, 'height': args.imgsz, 'channels': args.channels,
                   'resize': 'letterbox', 'batchAxis': True, 'stride': PcbDetector.stride, 'padValue': 114,
-                  'scale': 1 / 255, 'mean': None, 'std': None},
+                  'scale': 1 / 255, 'mean': None, 'std': None,
+                  **({} if args.reference == 'none' else {'reference': 'stacked'})},
         'output': {'layout': 'ultralytics-bcn'},
         'thresholds': {'conf': 0.25, 'iou': 0.7, 'maxDet': 300},
         'recipe': {'name': 'pcb-detector', 'options': {
             'channels': args.channels, 'imgsz': args.imgsz, 'crop': args.crop, 'width': args.width,
             'batch': args.batch, 'lr': args.lr, 'epochs': args.epochs, 'timeLimitMin': args.time_limit_min,
-            'nearDefect': args.near_defect, 'seed': args.seed,
-            'parameters': sum(p.numel() for p in PcbDetector(len(names), args.channels, args.width).parameters())}},
+            'nearDefect': args.near_defect, 'seed': args.seed, 'reference': args.reference,
+            'referenceShift': args.reference_shift, 'cleanShare': args.clean_share,
+            'parameters': sum(p.numel() for p in PcbDetector(len(names), args.channels, args.width, args.reference).parameters())}},
         'training': {'data': data_desc, 'epochs': state['epoch'], 'bestEpoch': state['best_epoch'],
                      'seconds': round(state['elapsed']), 'device': str(device), 'threads': torch.get_num_threads(),
                      'torch': torch.__version__},
@@ -752,15 +937,15 @@ def write_card(args, names, out_dir, state, ck, data_desc, device, log=print):
 # ## Snowflake
 # In Snowflake the dataset is copied from its stage to the container's disk, training runs on the
 # GPU compute pool, and the ONNX file and card go back to a stage. The model is then logged to the
-# Model Registry as a custom model that runs the ONNX graph with onnxruntime.
+# Model Registry as a custom model that runs `defectkit_handler.py` (written beside this script):
+# `PREDICT` takes the encoded image bytes and answers detections in image pixels.
 
 # %%
 def stage_download(session, stage_path, local_dir):
     """Copies every file under a stage path, keeping sub-folders (GET flattens, so go file by file)."""
     stage_path = stage_path.rstrip('/')
     prefix = stage_path.split('/', 1)[1] + '/' if '/' in stage_path else ''
-    rows = session.sql(f"LIST {stage_path}/").collect()
-    for r in rows:
+    for r in session.sql(f"LIST {stage_path}/").collect():
         name = r['name']  # stage name without '@', e.g. 'defectkit_stage/data/images/train/a.jpg'
         rel = name.split('/', 1)[1][len(prefix):] if '/' in name else name
         target = local_dir / os.path.dirname(rel)
@@ -774,33 +959,68 @@ def stage_upload(session, files, stage_path):
         session.file.put(str(f), stage_path, auto_compress=False, overwrite=True)
 
 
-def log_to_registry(session, out_dir, card, model_name):
+def handler_file():
+    """defectkit_handler.py, shipped beside this script (and the notebook) by `defectkit notebook emit`."""
+    here = Path(globals()['__file__']).resolve().parent if '__file__' in globals() else Path.cwd()
+    path = here / 'defectkit_handler.py'
+    if not path.is_file():
+        raise FileNotFoundError(f'{path}: missing; `defectkit notebook emit` writes defectkit_handler.py beside train.py')
+    return path
+
+
+def load_handler_module(path):
+    """Imports the handler file under the name `defectkit_handler`."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location('defectkit_handler', str(path))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def sample_image_bytes(card):
+    """A PNG of the model's input size: the image-bytes sample the registry infers the signature from."""
+    import io
+    from PIL import Image
+    mode = 'L' if card['input']['channels'] == 1 else 'RGB'
+    buffer = io.BytesIO()
+    Image.new(mode, (card['input']['width'], card['input']['height']), 114).save(buffer, format='PNG')
+    return buffer.getvalue()
+
+
+def log_to_registry(session, out_dir, card, model_name, comment=None):
+    """Logs model.onnx + model.json with DefectKit's model handler as a Model Registry custom model.
+
+    `MODEL(...)!PREDICT(IMAGE)` then takes encoded image bytes and answers DETECTIONS (JSON: x1, y1, x2, y2,
+    score, class_id, label in image pixels), WIDTH, HEIGHT and LABELS (classifiers' top-k), exactly like a
+    model logged with `defectkit registry log`: both run the same defectkit_handler.py.
+    """
     import pandas as pd
     from snowflake.ml.model import custom_model
     from snowflake.ml.registry import Registry
 
-    class OnnxDetector(custom_model.CustomModel):
+    class DefectKitModel(custom_model.CustomModel):
         def __init__(self, context):
             super().__init__(context)
-            import onnxruntime as ort
-            self.session = ort.InferenceSession(self.context.path('onnx'), providers=['CPUExecutionProvider'])
+            self._handler = None
+
+        def __getstate__(self):
+            state = dict(self.__dict__)
+            state['_handler'] = None  # the onnxruntime session is rebuilt where the model runs
+            return state
 
         @custom_model.inference_api
         def predict(self, df: pd.DataFrame) -> pd.DataFrame:
-            # One preprocessed tensor per row (flattened C*H*W floats in 0..1); raw [4+nc, A] back.
-            inp = self.session.get_inputs()[0]
-            shape = [card['input']['channels'], card['input']['height'], card['input']['width']]
-            x = np.stack([np.asarray(v, dtype=np.float32).reshape(shape) for v in df['IMAGE']])
-            y = self.session.run(None, {inp.name: x})[0]
-            return pd.DataFrame({'OUTPUT': [json.dumps(o.tolist()) for o in y]})
+            if self._handler is None:
+                module = load_handler_module(self.context.path('handler'))
+                self._handler = module.Handler.from_files(self.context.path('onnx'), self.context.path('card'))
+            return self._handler.predict_frame(df)
 
-    ctx = custom_model.ModelContext(artifacts={'onnx': str(out_dir / 'model.onnx'), 'card': str(out_dir / 'model.json')})
-    sample = pd.DataFrame({'IMAGE': [np.zeros(card['input']['channels'] * card['input']['height'] * card['input']['width'], np.float32).tolist()]})
-    reg = Registry(session=session)
-    mv = reg.log_model(OnnxDetector(ctx), model_name=model_name, version_name=f"V{time.strftime('%Y%m%d_%H%M%S')}",
-                       conda_dependencies=['onnxruntime', 'numpy', 'pandas'], sample_input_data=sample,
-                       comment=f"{card['name']} ({card['recipe']['name']}), val mAP50 {card['metrics']['coco']['map50']:.3f}")
-    return mv
+    context = custom_model.ModelContext(artifacts={
+        'onnx': str(out_dir / 'model.onnx'), 'card': str(out_dir / 'model.json'), 'handler': str(handler_file())})
+    sample = pd.DataFrame({'IMAGE': [sample_image_bytes(card)]})
+    return Registry(session=session).log_model(
+        DefectKitModel(context), model_name=model_name, version_name=f"V{time.strftime('%Y%m%d_%H%M%S')}",
+        comment=comment, conda_dependencies=['numpy', 'onnxruntime', 'pandas', 'pillow'], sample_input_data=sample)
 
 # %% [markdown]
 # ## Run
@@ -809,9 +1029,10 @@ def log_to_registry(session, out_dir, card, model_name):
 
 # %%
 def main(args):
-    out_dir = Path(args.out)
+    # Absolute: distributed workers and libraries may run in another working directory.
+    out_dir = Path(args.out).resolve()
     if args.local:
-        data_dir = Path(args.data)
+        data_dir = Path(args.data).resolve()
         state, names, _ = train(args, data_dir, out_dir)
         ck = export_onnx(args, names, out_dir, state)
         write_card(args, names, out_dir, state, ck, str(args.data), pick_device(args.device))
@@ -825,7 +1046,10 @@ def main(args):
     if args.stage_out:
         stage_upload(session, [out_dir / 'model.onnx', out_dir / 'model.json'], args.stage_out)
     if args.registry_model:
-        log_to_registry(session, out_dir, card, args.registry_model)
+        comment = f"{card['name']} ({card['recipe']['name']}), val mAP50 {card['metrics']['coco']['map50']:.3f}"
+        version = log_to_registry(session, out_dir, card, args.registry_model, comment=comment)
+        if args.infer_images:
+            batch_inference(session, version, args.infer_images, args.log_database, args.log_schema, args.line, args.shift)
 
 
 if __name__ == '__main__':
