@@ -93,8 +93,8 @@ export class SqlInspectionStore implements InspectionStore {
   async setup(): Promise<void> {
     for (const statement of setupStatements(this.runner.dialect)) {
       await this.run(statement.sql);
-      const table = LOG_TABLES.find((t) => statement.kind === 'TABLE' && t.name === statement.name);
-      if (table === undefined) continue;
+      if (statement.kind !== 'TABLE') continue;
+      const table = LOG_TABLES.find((t) => t.name === statement.name)!;
       try {
         await this.runner.query(probeTableSql(table, this.runner.dialect));
       } catch (error) {

@@ -129,7 +129,7 @@ export async function openSnowflakeInspectionStore(options: SnowflakeInspectionS
     const runner = new SnowflakeRunner(session, database, schema, options.session === undefined);
     const store = new SqlInspectionStore('snowflake', runner);
     if (options.setup === true) {
-      await session.execute(snowflakeSetupSql(database, schema)[0]!.sql);
+      await session.execute(snowflakeSetupSql(database, schema).find((s) => s.kind === 'SCHEMA')!.sql);
       await store.setup();
     } else {
       await store.check();
