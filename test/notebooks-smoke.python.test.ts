@@ -110,6 +110,27 @@ describe('pcb-detector recipe, end to end (smoke)', () => {
     }
   }, 900_000);
 
+  it('--init: a single-image run seeds a --reference run (its reference plane at zero); another width is refused naming the tensor', async () => {
+    expect(hasTorch).toBe(true);
+    const data = join(work, 'yolo-init');
+    tinyYolo(data, 4, 1, true);
+    const project = await emitNotebookProject({ recipe: 'pcb-detector', out: join(work, 'init-project'), dataset: data, epochs: 1 });
+    const tiny = ['--width', '0.25', '--crops-per-epoch', '8', '--batch', '4', '--threads', '2'];
+    const single = join(work, 'init-single');
+    trainLocally(project.dir, single, ['--reference', 'none', ...tiny]);
+    const seeded = join(work, 'init-ref');
+    const r = trainLocally(project.dir, seeded, ['--reference', 'diff', '--init', join(single, 'best.pt'), ...tiny]);
+    expect(r.stdout).toContain(`initialised from ${join(single, 'best.pt')} (stem.0.conv.weight: reference plane started at zero)`);
+    const card = JSON.parse(readFileSync(join(seeded, 'model.json'), 'utf8')) as Record<string, any>;
+    expect(card.recipe.options).toMatchObject({ reference: 'diff', init: 'best.pt', width: 0.25 });
+    const wider = spawnSync(systemPython, [join(project.dir, 'train.py'), '--local', '--out', join(work, 'init-wider'), '--reference', 'diff', '--init', join(single, 'best.pt'), ...tiny.slice(2), '--width', '0.5'], {
+      encoding: 'utf8',
+      env: { ...process.env, OMP_NUM_THREADS: '2' },
+    });
+    expect(wider.status).not.toBe(0);
+    expect(wider.stderr).toMatch(/--init .*best\.pt: [\w.]+ has shape \(\d+(, \d+)*\), this network \(\d+(, \d+)*\) \(another width\?\)/);
+  }, 900_000);
+
   it('classifier recipe: the emitted train.py --local trains one epoch on a tiny folder and exports ONNX + card', async () => {
     expect(hasTorch).toBe(true);
     // Two classes from DeepPCB: the defect-free template and the inspected board (96x96 downscales).

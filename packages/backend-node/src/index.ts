@@ -1,4 +1,4 @@
-export { OnnxNodeBackend } from './onnx-node-backend.js';
+export { OnnxNodeBackend, type OnnxNodeBackendOptions } from './onnx-node-backend.js';
 export { CUDA_INSTALL_HINT, cudaMissingReason, onnxruntimeBinDir } from './execution-provider.js';
 export { DEFAULT_MAX_PIXELS, SharpPreprocessor, decodeImage, describeImage, fillChw, type DecodedImage, type ImageInput, type SharpPreprocessorOptions } from './sharp-preprocessor.js';
 export { DEFAULT_MODEL, defaultModelDir, findModelFiles, loadDetector, type LoadDetectorOptions, type ModelFiles, type NodeDetector } from './load-detector.js';

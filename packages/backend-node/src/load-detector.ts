@@ -13,7 +13,10 @@ export type NodeDetector = LocalDetector<ImageInput>;
 /** Options of {@link loadDetector}. */
 export interface LoadDetectorOptions extends LocalDetectorOptions {
   device?: DeviceRequest;
+  /** Intra-op threads of the session (of each worker's session with `workers`). */
   threads?: number;
+  /** CPU inference in this many worker threads (see `OnnxNodeBackendOptions.workers`); default 0, in-process. */
+  workers?: number;
   /** Pixel limit per image (see `SharpPreprocessor`). */
   maxPixels?: number;
   /** Overrides of the model card / metadata (class names, input, layout, thresholds). */
@@ -73,7 +76,7 @@ export async function loadDetector(model: string = defaultModelDir(), options: L
   const files = findModelFiles(model);
   let card: ModelCard | undefined;
   if (files.card) card = parseModelCardText(await readFile(files.card, 'utf8'), files.card);
-  const backend = new OnnxNodeBackend();
+  const backend = new OnnxNodeBackend(options.workers ? { workers: options.workers } : {});
   await backend.load(files.onnx, { device: options.device ?? 'cpu', ...(options.threads ? { threads: options.threads } : {}) });
   const preprocessor = new SharpPreprocessor(options.maxPixels ? { maxPixels: options.maxPixels } : {});
   return detectorFromBackend(backend, { card, preprocessor, spec: options.spec, detect: options });

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { goldenDir } from '../../../test/support/paths.js';
 import { cudaMissingReason } from './execution-provider.js';
 import { OnnxNodeBackend } from './onnx-node-backend.js';
+import type { Tensor } from '@defectkit/detector';
 
 function goldenTensor(name: string): { dims: number[]; data: Float32Array } {
   const golden = JSON.parse(readFileSync(join(goldenDir, 'yolo_postprocess_derived.json'), 'utf8')) as {
@@ -29,6 +30,51 @@ describeBackendConformance('onnxruntime-node (model bytes)', () => new OnnxNodeB
   inputs: { images: { type: 'float32', data: new Float32Array(3 * 320 * 320), dims: [1, 3, 320, 320] } },
   expected: { output0: goldenTensor('end2end_bn6_input5') },
 }));
+
+describeBackendConformance('onnxruntime-node (2 worker threads)', () => new OnnxNodeBackend({ workers: 2 }), () => ({
+  model: fixture,
+  inputs: { images: { type: 'float32', data: new Float32Array(3 * 320 * 320).fill(0.5), dims: [1, 3, 320, 320] } },
+  expected: { output0: goldenTensor('ultralytics_bcn_input0') },
+}));
+
+describe('OnnxNodeBackend in worker threads', () => {
+  const input = (value: number): Tensor => ({ type: 'float32', data: new Float32Array(3 * 320 * 320).fill(value), dims: [1, 3, 320, 320] });
+
+  it('declares one concurrent run per worker and gives what the in-process session gives, runs side by side', async () => {
+    const pooled = new OnnxNodeBackend({ workers: 2 });
+    const inProcess = new OnnxNodeBackend();
+    const info = await pooled.load(fixture, { device: 'cpu' });
+    expect(info.concurrentRuns).toBe(2);
+    expect((await inProcess.load(fixture)).concurrentRuns).toBeUndefined();
+    const values = [0.1, 0.5, 0.9, 0.3];
+    const together = await Promise.all(values.map((v) => pooled.run({ images: input(v) })));
+    for (const [i, v] of values.entries()) expect(together[i]!.output0!.data).toEqual((await inProcess.run({ images: input(v) })).output0!.data);
+    await pooled.dispose();
+    await inProcess.dispose();
+  });
+
+  it('copies its inputs: the caller\'s tensor stays usable after the run', async () => {
+    const backend = new OnnxNodeBackend({ workers: 1 });
+    await backend.load(fixture);
+    const tensor = input(0.25);
+    await backend.run({ images: tensor });
+    expect(tensor.data.length).toBe(3 * 320 * 320);
+    expect(tensor.data[17]).toBe(0.25);
+    await backend.dispose();
+  });
+
+  it('dispose lets the runs in flight finish and fails the ones queued behind them', async () => {
+    const backend = new OnnxNodeBackend({ workers: 1 });
+    await backend.load(fixture);
+    const first = backend.run({ images: input(0.5) });
+    const queued = backend.run({ images: input(0.6) }).then(() => 'ran', (error: unknown) => error);
+    const disposed = backend.dispose();
+    expect((await first).output0!.dims).toEqual([1, 10, 2100]);
+    expect(await queued).toMatchObject({ code: 'BACKEND_NOT_LOADED' });
+    await disposed;
+    await expect(backend.run({ images: input(0.5) })).rejects.toMatchObject({ code: 'BACKEND_NOT_LOADED' });
+  });
+});
 
 describe('OnnxNodeBackend devices', () => {
   it('reads the ONNX metadata_props', async () => {

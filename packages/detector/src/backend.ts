@@ -25,6 +25,11 @@ export interface BackendInfo {
   outputs: BackendValueInfo[];
   /** ONNX `metadata_props` when the backend can read them (Ultralytics writes names, imgsz, stride there). */
   metadata: Record<string, string>;
+  /**
+   * How many `run` calls the backend executes side by side (e.g. one per worker thread); a detector keeps at most this
+   * many in flight. Absent: 1, runs one after another.
+   */
+  concurrentRuns?: number;
 }
 
 /** Options for {@link Backend.load}. */

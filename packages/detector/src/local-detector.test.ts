@@ -170,6 +170,39 @@ describe('LocalDetector', () => {
     expect(events.filter((e) => e.startsWith('run ')).map((e) => Math.round(Number(e.slice(4)) * 10) / 10)).toEqual([0.4, 0.5, 0.6, 0.7]);
   });
 
+  it('keeps as many runs in flight as the backend declares (info.concurrentRuns), never more', async () => {
+    for (const declared of [undefined, 2, 3]) {
+      let inFlight = 0;
+      let maxInFlight = 0;
+      const release: (() => void)[] = [];
+      const backend = new FakeBackend();
+      if (declared) backend.info!.concurrentRuns = declared;
+      const run = backend.run.bind(backend);
+      backend.run = async (inputs) => {
+        maxInFlight = Math.max(maxInFlight, ++inFlight);
+        // Held until the test lets it go: the count of runs in flight does not depend on timing.
+        await new Promise<void>((resolve) => release.push(resolve));
+        inFlight--;
+        return run(inputs);
+      };
+      const spec = resolveModelSpec({ info: backend.info!, overrides: { classes: ['a', 'b'], input: { channels: 1, width: 32, height: 32 } } });
+      const detector = new LocalDetector(backend, preprocessor, spec, { conf: 0.3 });
+      const done = (async () => {
+        const scores: number[] = [];
+        for await (const o of detector.detectAll([0.4, 0.5, 0.6, 0.7, 0.8], { concurrency: 4 })) scores.push(o.ok ? Math.round(o.result.detections[0]!.score * 10) / 10 : -1);
+        return scores;
+      })();
+      // Let every run that can start, start; then release them one by one.
+      for (let settled = 0; settled < 5; ) {
+        await new Promise((resolve) => setImmediate(resolve));
+        const next = release.shift();
+        if (next) (next(), settled++);
+      }
+      expect(await done).toEqual([0.4, 0.5, 0.6, 0.7, 0.8]);
+      expect(maxInFlight).toBe(Math.min(declared ?? 1, 4));
+    }
+  });
+
   it('stacks the reference planes after the image planes for a reference model; different sizes are REFERENCE_SIZE', async () => {
     const backend = new FakeBackend();
     backend.info!.inputs = [{ name: 'images', type: 'float32', shape: ['batch', 2, 32, 32] }];

@@ -65,8 +65,9 @@ export class LocalDetector<TImage> implements Detector<TImage> {
   private readonly detector: Detector<TImage>;
   private readonly align: 'none' | 'shift';
   private readonly maxShift: number;
-  /** The tail of the model-run queue: one run at a time, so preparing the next images overlaps the current run. */
-  private runQueue: Promise<unknown> = Promise.resolve();
+  /** Model runs in flight, and those waiting for a slot (at most `backend.info.concurrentRuns` run at once). */
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
 
   constructor(
     /** The loaded backend (its `info` must be set). */
@@ -229,14 +230,21 @@ export class LocalDetector<TImage> implements Detector<TImage> {
   }
 
   /**
-   * Runs `fn` when every earlier model run has finished. Concurrent batches (`detectAll`'s `concurrency`) then
-   * decode and preprocess on sharp's / the platform's threads while the model runs, instead of two runs competing
-   * for the same cores.
+   * Runs `fn` when a run slot is free: one at a time unless the backend says it runs more side by side
+   * (`info.concurrentRuns`). Concurrent batches (`detectAll`'s `concurrency`) then decode and preprocess on sharp's / the
+   * platform's threads while the model runs, instead of more runs than the backend serves competing for the same cores.
    */
-  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.runQueue.then(fn, fn);
-    this.runQueue = run.catch(() => undefined);
-    return run;
+  private async exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const slots = Math.max(1, this.backend.info?.concurrentRuns ?? 1);
+    if (this.running >= slots) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.running++;
+    try {
+      return await fn();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next(); // the slot passes straight on
+      else this.running--;
+    }
   }
 
   /** Stacks prepared images into one input, runs the backend once and decodes the batch with the one decoder. */

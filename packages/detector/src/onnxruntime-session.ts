@@ -87,6 +87,7 @@ export async function runOrtSession(
     for (const [name, tensor] of Object.entries(inputs)) feeds[name] = toOrt(tensor);
     results = await session.run(feeds);
   } catch (error) {
+    if (error instanceof BackendError) throw error; // already typed (e.g. a pooled session disposed under a queued run)
     const dims = Object.fromEntries(Object.entries(inputs).map(([name, tensor]) => [name, tensor.dims]));
     throw new BackendError('BACKEND_RUN', `${runtime} run failed: ${String((error as Error)?.message ?? error)}`, { inputs: dims }, { cause: error });
   }

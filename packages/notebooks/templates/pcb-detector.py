@@ -76,6 +76,7 @@ def parse_args(argv=None):
     p.add_argument('--device', default='auto')
     p.add_argument('--gpus', type=int, default=CONFIG.get('gpus', 1), help='recorded only: this recipe trains on one GPU (use faster-rcnn or ultralytics for several)')
     p.add_argument('--resume', action='store_true', help='continue from <out>/last.pt')
+    p.add_argument('--init', default='', help='start from the weights of another run of this recipe (its best.pt or last.pt, same width); a single-image run can seed a --reference run')
     p.add_argument('--eval-every', type=int, default=1, help='validate every N epochs')
     p.add_argument('--seed', type=int, default=0)
     p.add_argument('--max-images', type=int, default=0, help='use only the first N images of each split (smoke runs)')
@@ -557,6 +558,33 @@ def pick_device(name):
     return torch.device('cuda' if torch.cuda.is_available() else 'cpu')
 
 
+def init_weights(model, ema, path):
+    """Seeds `model` (and its EMA) with the weights of another run of this recipe. Every tensor must match in shape,
+    except the first convolution of a reference model seeded from a single-image run: its image channels take the
+    single-image weights and its second plane (difference or reference) starts at zero, so training begins from
+    exactly the single-image detector and learns what the reference adds."""
+    ck = torch.load(path, map_location='cpu', weights_only=False)
+    src = ck.get('ema', ck['model'])
+    own = model.state_dict()
+    if set(src) != set(own):
+        raise ValueError(f'--init {path}: not a checkpoint of this network (tensors differ: {sorted(set(src) ^ set(own))[:4]})')
+    widened = []
+    for name, t in src.items():
+        mine = own[name]
+        if t.shape == mine.shape:
+            mine.copy_(t)
+        elif t.ndim == 4 and mine.ndim == 4 and t.shape[0] == mine.shape[0] and t.shape[2:] == mine.shape[2:] \
+                and mine.shape[1] == 2 * t.shape[1]:
+            mine.zero_()
+            mine[:, :t.shape[1]].copy_(t)
+            widened.append(name)
+        else:
+            raise ValueError(f'--init {path}: {name} has shape {tuple(t.shape)}, this network {tuple(mine.shape)} (another width?)')
+    model.load_state_dict(own)
+    ema.model.load_state_dict(own)
+    return f'initialised from {path}' + (f' ({", ".join(widened)}: reference plane started at zero)' if widened else '')
+
+
 def train(args, data_dir, out_dir, log=print):
     out_dir.mkdir(parents=True, exist_ok=True)
     device = pick_device(args.device)
@@ -585,6 +613,8 @@ def train(args, data_dir, out_dir, log=print):
     criterion = DetectionLoss(nc)
     state = {'epoch': 0, 'elapsed': 0.0, 'best': -1.0, 'best_epoch': -1, 'history': []}
     last, best = out_dir / 'last.pt', out_dir / 'best.pt'
+    if args.init and not (args.resume and last.exists()):
+        log(init_weights(model, ema, args.init))
     if args.resume and last.exists():
         ck = torch.load(last, map_location=device, weights_only=False)
         model.load_state_dict(ck['model']); ema.model.load_state_dict(ck['ema']); ema.updates = ck['ema_updates']
@@ -730,6 +760,7 @@ def write_card(args, names, out_dir, state, ck, data_desc, device, log=print):
             'batch': args.batch, 'lr': args.lr, 'epochs': args.epochs, 'timeLimitMin': args.time_limit_min,
             'nearDefect': args.near_defect, 'seed': args.seed, 'reference': args.reference,
             'referenceShift': args.reference_shift, 'cleanShare': args.clean_share,
+            **({'init': os.path.basename(args.init)} if args.init else {}),
             'parameters': sum(p.numel() for p in PcbDetector(len(names), args.channels, args.width, args.reference).parameters())}},
         'training': {'data': data_desc, 'epochs': state['epoch'], 'bestEpoch': state['best_epoch'],
                      'seconds': round(state['elapsed']), 'device': str(device), 'threads': torch.get_num_threads(),

@@ -16,7 +16,8 @@ interface DetectFlags {
   format: Format;
   out?: string;
   batch: number;
-  concurrency: number;
+  concurrency?: number;
+  workers?: number;
   log?: string;
   line?: string;
   shift?: string;
@@ -88,7 +89,8 @@ export function registerDetect(program: Command): void {
     .option('--format <format>', `result format: ${FORMATS.join(', ')}`, choiceOption('format', FORMATS), 'json' as Format)
     .option('--out <path>', 'where results go: a file for json/coco (default stdout), a folder for yolo/deeppcb (required)')
     .option('--batch <n>', 'images per model run (a real batch when the model has a dynamic batch axis)', positiveIntOption('batch'), 1)
-    .option('--concurrency <n>', 'images (or batches) prepared and run at the same time', positiveIntOption('concurrency'), 2)
+    .option('--concurrency <n>', 'images (or batches) prepared and run at the same time (default: 2, or twice --workers)', positiveIntOption('concurrency'))
+    .option('--workers <n>', 'CPU inference in n worker threads, one session each, so decoding overlaps inference; 0 runs one session in this thread (default: 2 for more than one image, else 0)', numberOption('workers', { min: 0, max: 64, integer: true, expected: 'an integer from 0 to 64' }))
     .option('--log <target>', 'also log every board (clean ones too) to the inspection log: local ($DEFECTKIT_HOME/inspection.duckdb), snowflake or snowflake:<connection>')
     .option('--line <id>', 'with --log: the FACTORY_LINE_ID of every board')
     .option('--shift <name>', 'with --log: the SHIFT of every board')
@@ -105,7 +107,7 @@ export function registerDetect(program: Command): void {
       const node = await import('@defectkit/backend-node');
 
       // Numbers, the device and the format were parsed with the options (../option-parsers.ts).
-      const { conf, iou, maxDet, batch: batchSize, concurrency, format } = flags;
+      const { conf, iou, maxDet, batch: batchSize, format } = flags;
       if (flags.log !== undefined && !/^(local|snowflake(:[A-Za-z0-9_.-]+)?)$/.test(flags.log))
         throw new InvalidArgumentError('INVALID_OPTION', `--log must be local, snowflake or snowflake:<connection> (got "${flags.log}")`, { field: 'log', value: flags.log });
       if (flags.log === undefined && (flags.line !== undefined || flags.shift !== undefined))
@@ -133,8 +135,14 @@ export function registerDetect(program: Command): void {
       if (flags.reference !== undefined && boards.length === 0) throw new InvalidArgumentError('INVALID_OPTION', 'every image is a template (X_temp); give the X_test images to inspect', { field: 'reference' });
       const pairs = flags.reference === undefined ? images : node.pairReferences(boards, flags.reference === 'auto' ? 'auto' : { folder: flags.reference });
       const { parseVerdictSpec } = await import('@defectkit/postprocess');
+      // A folder runs fastest with inference beside the decoding (see OnnxNodeBackendOptions.workers); one image
+      // fastest on one session with every core.
+      const workers = flags.workers ?? (pairs.length > 1 ? 2 : 0);
+      const concurrency = flags.concurrency ?? (workers > 0 ? 2 * workers : 2);
+      const { availableParallelism } = await import('node:os');
       const detector = await node.loadDetector(modelPath, {
         device: flags.device as 'cpu' | 'cuda' | 'auto',
+        ...(workers > 0 ? { workers, threads: Math.max(1, Math.floor(availableParallelism() / workers)) } : {}),
         align: flags.align,
         ...(flags.verdictConf !== undefined ? { verdict: parseVerdictSpec(flags.verdictConf) } : {}),
         ...(conf !== undefined ? { conf } : {}),
@@ -154,7 +162,7 @@ export function registerDetect(program: Command): void {
       const tty = process.stderr.isTTY === true;
       log(
         `${detector.spec.name}: ${detector.spec.classes.length} classes, input ${detector.spec.input.width}x${detector.spec.input.height}x${detector.spec.input.channels}, ` +
-          `device ${info.requestedDevice} -> provider ${info.provider}${detector.spec.dynamicBatch ? '' : ' (fixed batch: images run one by one)'}`,
+          `device ${info.requestedDevice} -> provider ${info.provider}${info.concurrentRuns ? ` in ${info.concurrentRuns} worker threads` : ''}${detector.spec.dynamicBatch ? '' : ' (fixed batch: images run one by one)'}`,
       );
       if (info.requestedDevice === 'auto' && info.provider === 'cpu') log(`auto: running on the CPU (${node.cudaMissingReason() ?? 'the CUDA provider failed to start'})`);
 

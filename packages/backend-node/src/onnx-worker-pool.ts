@@ -1,0 +1,221 @@
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+import { BackendError, type OrtSessionLike, type OrtTensorLike, type OrtValueMetadata } from '@defectkit/detector';
+
+// Why workers: onnxruntime-node's `session.run` executes on the calling thread (the promise only defers it with
+// setImmediate), so in-process inference blocks Node's event loop: decoding the next image with sharp can proceed on
+// libuv's pool, but its completion and the tensor fill wait until the run returns. Sessions in worker threads leave the
+// main thread free for that work, and two single-threaded sessions side by side use two cores with less
+// synchronisation than one two-threaded session.
+
+// The worker is plain JavaScript evaluated from this string (not a file beside this module), so it runs the same from
+// the built package, from TypeScript sources under tsx or vitest, and from a bundle. It needs onnxruntime-node only,
+// resolved by the main thread and handed over as a path.
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const ort = require(workerData.ortPath);
+const describe = (list) => list.map((m) => (m.isTensor ? { name: m.name, isTensor: true, type: m.type, shape: [...m.shape] } : { name: m.name, isTensor: false }));
+const message = (e) => String((e && e.message) || e);
+(async () => {
+  let session;
+  try {
+    session = await ort.InferenceSession.create(workerData.model, workerData.options);
+  } catch (e) {
+    parentPort.postMessage({ kind: 'failed', message: message(e) });
+    return;
+  }
+  parentPort.postMessage({ kind: 'ready', inputMetadata: describe(session.inputMetadata), outputMetadata: describe(session.outputMetadata) });
+  // One job at a time, in order: \`close\` waits for the run before it (session.run yields before it runs).
+  let previous = Promise.resolve();
+  parentPort.on('message', (job) => {
+    previous = previous.then(() => handle(job));
+  });
+  async function handle(job) {
+    if (job.kind === 'close') {
+      try {
+        await session.release();
+      } finally {
+        parentPort.close();
+      }
+      return;
+    }
+    try {
+      const feeds = {};
+      for (const [name, t] of Object.entries(job.inputs)) feeds[name] = new ort.Tensor(t.type, t.data, t.dims);
+      const results = await session.run(feeds);
+      const outputs = {};
+      const transfer = [];
+      for (const [name, v] of Object.entries(results)) {
+        const data = v.data.slice(); // a buffer of its own, so it can be transferred whatever backs the runtime's
+        outputs[name] = { type: v.type, data, dims: [...v.dims] };
+        transfer.push(data.buffer);
+      }
+      parentPort.postMessage({ kind: 'result', id: job.id, outputs }, transfer);
+    } catch (e) {
+      parentPort.postMessage({ kind: 'error', id: job.id, message: message(e) });
+    }
+  }
+})();
+`;
+
+type WorkerReply =
+  | { kind: 'failed'; message: string }
+  | { kind: 'ready'; inputMetadata: OrtValueMetadata[]; outputMetadata: OrtValueMetadata[] }
+  | { kind: 'result'; id: number; outputs: Record<string, OrtTensorLike> }
+  | { kind: 'error'; id: number; message: string };
+
+interface Job {
+  id: number;
+  inputs: Readonly<Record<string, OrtTensorLike>>;
+  resolve: (outputs: Record<string, OrtTensorLike>) => void;
+  reject: (error: unknown) => void;
+}
+
+interface Lane {
+  worker: Worker;
+  job: Job | undefined;
+}
+
+/** Options of {@link OnnxWorkerPool.start}. */
+export interface OnnxWorkerPoolOptions {
+  /** Worker threads, each with its own session (at least 1). */
+  workers: number;
+  /** Intra-op threads of each worker's session (default 1). */
+  threads?: number;
+}
+
+/**
+ * CPU inference sessions of one model in worker threads, one session per worker; `run` hands each call to an idle
+ * worker (or queues it), so as many runs proceed at once as there are workers and the main thread stays free.
+ * Inputs are copied, never detached from the caller. A worker that dies fails its run and every later one with
+ * `BACKEND_RUN`. It has the shape of an onnxruntime session ({@link OrtSessionLike}), so a backend drives either alike.
+ */
+export class OnnxWorkerPool implements OrtSessionLike {
+  private readonly queue: Job[] = [];
+  private nextId = 0;
+  private broken: Error | undefined;
+  private closing = false;
+
+  private constructor(
+    private readonly lanes: Lane[],
+    /** The model's inputs, as the first worker's session describes them. */
+    readonly inputMetadata: readonly OrtValueMetadata[],
+    /** The model's outputs, likewise. */
+    readonly outputMetadata: readonly OrtValueMetadata[],
+  ) {
+    for (const lane of lanes) {
+      this.listen(lane);
+      // After the listeners (adding a 'message' listener refs the worker again): an idle pool does not keep the
+      // process alive; a lane with a run in flight is ref'd until the run returns.
+      lane.worker.unref();
+    }
+  }
+
+  /** Starts the workers and loads `model` in each; rejects with the runtime's message when a session cannot load. */
+  static async start(model: Uint8Array, options: OnnxWorkerPoolOptions): Promise<OnnxWorkerPool> {
+    const count = Math.max(1, Math.floor(options.workers));
+    const ortPath = createRequire(import.meta.url).resolve('onnxruntime-node');
+    const sessionOptions = { executionProviders: ['cpu'], graphOptimizationLevel: 'all', intraOpNumThreads: options.threads ?? 1 };
+    const lanes: Lane[] = [];
+    const ready: Promise<Extract<WorkerReply, { kind: 'ready' }>>[] = [];
+    for (let i = 0; i < count; i++) {
+      // Each worker gets its own copy of the model bytes (structured clone); the caller's array stays intact.
+      const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { ortPath, model, options: sessionOptions } });
+      lanes.push({ worker, job: undefined });
+      ready.push(
+        new Promise((resolve, reject) => {
+          const settle = (reply: WorkerReply | Error | number): void => {
+            worker.off('message', settle).off('error', settle).off('exit', settle);
+            if (typeof reply === 'number') reject(new Error(`worker exited (code ${reply}) before its session loaded`));
+            else if (reply instanceof Error) reject(reply);
+            else if (reply.kind === 'ready') resolve(reply);
+            else reject(new Error(reply.kind === 'failed' ? reply.message : `unexpected ${reply.kind}`));
+          };
+          worker.on('message', settle).on('error', settle).on('exit', settle);
+        }),
+      );
+    }
+    let first: Extract<WorkerReply, { kind: 'ready' }>;
+    try {
+      [first] = (await Promise.all(ready)) as [Extract<WorkerReply, { kind: 'ready' }>];
+    } catch (error) {
+      await Promise.all(lanes.map((lane) => lane.worker.terminate()));
+      throw error;
+    }
+    return new OnnxWorkerPool(lanes, first.inputMetadata, first.outputMetadata);
+  }
+
+  /** The number of workers. */
+  get size(): number {
+    return this.lanes.length;
+  }
+
+  /** Runs the model once on an idle worker (queued while all are busy). */
+  run(inputs: Readonly<Record<string, OrtTensorLike>>): Promise<Record<string, OrtTensorLike>> {
+    if (this.broken) return Promise.reject(this.broken);
+    return new Promise((resolve, reject) => {
+      this.queue.push({ id: this.nextId++, inputs, resolve, reject });
+      this.dispatch();
+    });
+  }
+
+  /**
+   * Lets the runs in flight finish, fails queued ones with `BACKEND_NOT_LOADED`, then releases every session and ends
+   * the workers. Calling it twice is harmless.
+   */
+  async release(): Promise<void> {
+    this.fail(new BackendError('BACKEND_NOT_LOADED', 'run() called after dispose()', {}));
+    this.closing = true;
+    await Promise.all(
+      this.lanes.map(async (lane) => {
+        const exited = new Promise<void>((resolve) => lane.worker.once('exit', () => resolve()));
+        lane.worker.ref();
+        lane.worker.postMessage({ kind: 'close' }); // the worker answers the run before it first
+        await exited;
+      }),
+    );
+  }
+
+  private dispatch(): void {
+    for (const lane of this.lanes) {
+      if (lane.job || this.queue.length === 0) continue;
+      const job = this.queue.shift()!;
+      lane.job = job;
+      lane.worker.ref();
+      const inputs: Record<string, OrtTensorLike> = {};
+      const transfer: ArrayBuffer[] = [];
+      for (const [name, t] of Object.entries(job.inputs)) {
+        const data = (t.data as { slice(): ArrayBufferView }).slice(); // the caller keeps its tensor; the copy moves to the worker
+        inputs[name] = { type: t.type, data, dims: [...t.dims] };
+        transfer.push(data.buffer as ArrayBuffer);
+      }
+      lane.worker.postMessage({ kind: 'run', id: job.id, inputs }, transfer);
+    }
+  }
+
+  private listen(lane: Lane): void {
+    lane.worker.on('message', (reply: WorkerReply) => {
+      const job = lane.job;
+      if (!job || (reply.kind !== 'result' && reply.kind !== 'error') || reply.id !== job.id) return;
+      lane.job = undefined;
+      lane.worker.unref();
+      if (reply.kind === 'result') job.resolve(reply.outputs);
+      else job.reject(new Error(reply.message));
+      this.dispatch();
+    });
+    const died = (reason: string): void => {
+      if (this.closing && !lane.job) return; // ended by release()
+      const error = new BackendError('BACKEND_RUN', `onnxruntime-node worker ${reason}`, {});
+      if (lane.job) lane.job.reject(error);
+      lane.job = undefined;
+      this.fail(error);
+    };
+    lane.worker.on('error', (error) => died(`failed: ${error.message}`));
+    lane.worker.on('exit', (code) => died(`exited (code ${code})`));
+  }
+
+  private fail(error: Error): void {
+    this.broken ??= error;
+    for (const job of this.queue.splice(0)) job.reject(error);
+  }
+}
