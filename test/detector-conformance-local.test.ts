@@ -14,3 +14,10 @@ describeDetectorConformance('local LocalDetector (onnxruntime-node, models/pcb-d
   badImages: [join(deeppcbDir, 'PCBData', 'group00041', '00041', 'no-such-board_test.jpg'), new TextEncoder().encode('not an image')],
   describe: describeImageInput,
 }));
+
+describeDetectorConformance('local LocalDetector (onnxruntime-node in 2 worker threads, models/pcb-defects)', () => ({
+  create: () => loadDetector(join(repoRoot, 'models', 'pcb-defects'), { workers: 2 }),
+  images,
+  badImages: [join(deeppcbDir, 'PCBData', 'group00041', '00041', 'no-such-board_test.jpg'), new TextEncoder().encode('not an image')],
+  describe: describeImageInput,
+}));
