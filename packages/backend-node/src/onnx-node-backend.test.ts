@@ -53,6 +53,10 @@ describe('OnnxNodeBackend in worker threads', () => {
     await inProcess.dispose();
   });
 
+  it('refuses a worker count that is not an integer from 0 to 64, naming the field', () => {
+    for (const workers of [-1, 1.5, 65, Number.NaN, 1e9]) expect(() => new OnnxNodeBackend({ workers })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', details: { field: 'workers', value: workers } }));
+  });
+
   it('copies its inputs: the caller\'s tensor stays usable after the run', async () => {
     const backend = new OnnxNodeBackend({ workers: 1 });
     await backend.load(fixture);

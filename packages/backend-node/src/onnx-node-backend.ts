@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { InvalidArgumentError } from '@defectkit/core';
 import { BackendError, ortBackendInfo, runOrtSession, type Backend, type BackendInfo, type BackendLoadOptions, type OrtSessionLike, type Tensor } from '@defectkit/detector';
 import { ModelLoadError } from './errors.js';
 import { cudaMissingReason, cudaUnavailable, providerPlan } from './execution-provider.js';
@@ -18,6 +19,9 @@ export interface OnnxNodeBackendOptions {
 }
 
 type Session = OrtSessionLike & { release(): Promise<void> };
+
+/** The most worker threads a backend starts (each holds a session: memory grows with the count). */
+export const MAX_WORKERS = 64;
 
 /**
  * The onnxruntime-node {@link Backend}: devices `cpu`, `cuda` (a typed `CUDA_UNAVAILABLE` error when
@@ -40,7 +44,10 @@ export class OnnxNodeBackend implements Backend {
   fallbackReason: string | undefined;
 
   constructor(options: OnnxNodeBackendOptions = {}) {
-    this.workers = Math.max(0, Math.floor(options.workers ?? 0));
+    const workers = options.workers ?? 0;
+    if (!Number.isInteger(workers) || workers < 0 || workers > MAX_WORKERS)
+      throw new InvalidArgumentError('INVALID_OPTION', `workers must be an integer from 0 to ${MAX_WORKERS} (got ${workers})`, { field: 'workers', value: workers });
+    this.workers = workers;
   }
 
   get info(): BackendInfo | undefined {
