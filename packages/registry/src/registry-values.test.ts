@@ -61,5 +61,15 @@ describe('registry names and values', () => {
     expect(mapPredictObject({ DETECTIONS: '[]', WIDTH: 64, HEIGHT: 48, LABELS: '[]' }, [], 0)).not.toHaveProperty('labels'); // a detector's empty LABELS
     expect(codeOf(() => mapPredictObject({ DETECTIONS: [], WIDTH: 1, HEIGHT: 1, LABELS: [{ label: 'a', score: 'x', class_id: 0 }] }, [], 2))).toBe('SNOWFLAKE_PREDICT_OUTPUT');
     expect(codeOf(() => mapPredictObject({ DETECTIONS: [], WIDTH: 1, HEIGHT: 1, LABELS: { a: 1 } }, [], 2))).toBe('SNOWFLAKE_PREDICT_OUTPUT');
+    // Malformed JSON text, as the OBJECT itself or in a field, is the same typed error naming the field.
+    for (const [value, field] of [['{not json', 'OBJECT'], [{ DETECTIONS: '[{', WIDTH: 1, HEIGHT: 1 }, 'DETECTIONS'], [{ DETECTIONS: [], WIDTH: 1, HEIGHT: 1, LABELS: '[1,' }, 'LABELS']] as const) {
+      let caught: unknown;
+      try {
+        mapPredictObject(value, [], 4);
+      } catch (error) {
+        caught = error;
+      }
+      expect(caught).toMatchObject({ code: 'SNOWFLAKE_PREDICT_OUTPUT', details: { row: 4, field } });
+    }
   });
 });

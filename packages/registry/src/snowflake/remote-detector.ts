@@ -36,15 +36,24 @@ function num(value: unknown, field: string, row: number): number {
   return n;
 }
 
+/** JSON text in a PREDICT result (the OBJECT, or a field of it) parsed; malformed text is `SNOWFLAKE_PREDICT_OUTPUT` naming the field. */
+function parsePredictJson(text: string, field: string, row: number): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new SnowflakeError('SNOWFLAKE_PREDICT_OUTPUT', `PREDICT result row ${row}: ${field} is not valid JSON (${(error as Error).message})`, { row, field }, { cause: error });
+  }
+}
+
 /** Maps the OBJECT one PREDICT call returns to the local detector's result shape. */
 export function mapPredictObject(value: unknown, classes: readonly string[], row: number): Omit<DetectionResult, 'timings' | 'verdict'> {
-  const object = (typeof value === 'string' ? JSON.parse(value) : value) as Record<string, unknown> | null;
+  const object = (typeof value === 'string' ? parsePredictJson(value, 'OBJECT', row) : value) as Record<string, unknown> | null;
   if (typeof object !== 'object' || object === null) {
     throw new SnowflakeError('SNOWFLAKE_PREDICT_OUTPUT', `PREDICT result row ${row} is not an OBJECT`, { row });
   }
   const pick = (record: Record<string, unknown>, ...keys: string[]): unknown => keys.map((key) => record[key]).find((v) => v !== undefined);
   let items = pick(object, 'DETECTIONS', 'detections');
-  if (typeof items === 'string') items = JSON.parse(items);
+  if (typeof items === 'string') items = parsePredictJson(items, 'DETECTIONS', row);
   if (!Array.isArray(items)) throw new SnowflakeError('SNOWFLAKE_PREDICT_OUTPUT', `PREDICT result row ${row} has no DETECTIONS array`, { row, field: 'DETECTIONS' });
   const detections: Detection[] = items.map((item: Record<string, unknown>) => {
     const classId = num(pick(item, 'classId', 'class_id', 'CLASS_ID'), 'classId', row);
@@ -63,7 +72,7 @@ export function mapPredictObject(value: unknown, classes: readonly string[], row
   // A classifier's top-k: a list from a `registry log` package, JSON text from a notebook-logged model; a detector
   // logged from a notebook answers an empty list, which is no top-k.
   let labels = pick(object, 'LABELS', 'labels');
-  if (typeof labels === 'string') labels = JSON.parse(labels);
+  if (typeof labels === 'string') labels = parsePredictJson(labels, 'LABELS', row);
   if (labels !== undefined && labels !== null && !Array.isArray(labels)) throw new SnowflakeError('SNOWFLAKE_PREDICT_OUTPUT', `PREDICT result row ${row}: LABELS is not an array`, { row, field: 'LABELS' });
   if (Array.isArray(labels) && labels.length > 0) {
     result.labels = labels.map((item: Record<string, unknown>) => {
