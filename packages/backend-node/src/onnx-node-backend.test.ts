@@ -67,6 +67,17 @@ describe('OnnxNodeBackend in worker threads', () => {
     await backend.dispose();
   });
 
+  it('a worker that dies fails its run and every later one with BACKEND_RUN, and dispose still returns', async () => {
+    const backend = new OnnxNodeBackend({ workers: 2 });
+    await backend.load(fixture);
+    // Reached through the private fields on purpose: nothing public kills a worker thread.
+    const pool = (backend as unknown as { session: { lanes: { worker: { terminate(): Promise<number> } }[] } }).session;
+    await pool.lanes[0]!.worker.terminate();
+    await expect(backend.run({ images: input(0.5) })).rejects.toMatchObject({ code: 'BACKEND_RUN', message: expect.stringMatching(/worker exited/) });
+    await backend.dispose();
+    await expect(backend.run({ images: input(0.5) })).rejects.toMatchObject({ code: 'BACKEND_NOT_LOADED' });
+  });
+
   it('dispose lets the runs in flight finish and fails the ones queued behind them', async () => {
     const backend = new OnnxNodeBackend({ workers: 1 });
     await backend.load(fixture);

@@ -74,6 +74,8 @@ interface Job {
 interface Lane {
   worker: Worker;
   job: Job | undefined;
+  /** Settles when the worker's thread has ended, however it ended. */
+  exited: Promise<void>;
 }
 
 /** Options of {@link OnnxWorkerPool.start}. */
@@ -121,7 +123,7 @@ export class OnnxWorkerPool implements OrtSessionLike {
     for (let i = 0; i < count; i++) {
       // Each worker gets its own copy of the model bytes (structured clone); the caller's array stays intact.
       const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { ortPath, model, options: sessionOptions } });
-      lanes.push({ worker, job: undefined });
+      lanes.push({ worker, job: undefined, exited: new Promise((resolve) => worker.once('exit', () => resolve())) });
       ready.push(
         new Promise((resolve, reject) => {
           const settle = (reply: WorkerReply | Error | number): void => {
@@ -168,10 +170,9 @@ export class OnnxWorkerPool implements OrtSessionLike {
     this.closing = true;
     await Promise.all(
       this.lanes.map(async (lane) => {
-        const exited = new Promise<void>((resolve) => lane.worker.once('exit', () => resolve()));
         lane.worker.ref();
-        lane.worker.postMessage({ kind: 'close' }); // the worker answers the run before it first
-        await exited;
+        lane.worker.postMessage({ kind: 'close' }); // the worker answers the run before it first; a dead one ignores it
+        await lane.exited;
       }),
     );
   }
