@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { emitApp, resolveOptions, trainingLogTableSql, type AppName } from '@defectkit/notebooks';
 import { SnowflakeSession } from '@defectkit/snowflake';
 import { handlerPython, startSnowflakeLocal } from '@defectkit/snowflake-local';
@@ -69,15 +69,14 @@ print(json.dumps({'sent': sent, 'written': written}))
 let server: Awaited<ReturnType<typeof startSnowflakeLocal>>;
 let session: SnowflakeSession;
 let python: string;
-const saved = { SNOWFLAKE_HOME: process.env.SNOWFLAKE_HOME, DEFECTKIT_HOME: process.env.DEFECTKIT_HOME };
 const image = deeppcbBoardImages(1)[0]!;
 
 beforeAll(async () => {
   python = await handlerPython();
   writeFileSync(join(work, 'harness.py'), HARNESS);
   server = await startSnowflakeLocal();
-  process.env.SNOWFLAKE_HOME = await snowflakeHomeFor(server.url, { database: 'DEFECTKIT_PCB_DEFECTS', schema: 'TRAINING' });
-  process.env.DEFECTKIT_HOME = join(work, 'home');
+  vi.stubEnv('SNOWFLAKE_HOME', await snowflakeHomeFor(server.url, { database: 'DEFECTKIT_PCB_DEFECTS', schema: 'TRAINING' }));
+  vi.stubEnv('DEFECTKIT_HOME', join(work, 'home'));
   session = await SnowflakeSession.connect({});
   await session.execute('CREATE DATABASE IF NOT EXISTS DEFECTKIT_PCB_DEFECTS');
   await session.execute('CREATE SCHEMA IF NOT EXISTS DEFECTKIT_PCB_DEFECTS.TRAINING');
@@ -91,10 +90,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await session?.close();
   await server?.close();
-  for (const [k, v] of Object.entries(saved)) {
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  }
+  vi.unstubAllEnvs();
   rmSync(work, { recursive: true, force: true });
 });
 

@@ -4,7 +4,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { LOG_TABLES, readDetectJson } from '@defectkit/inspection';
 import { GOLDEN_QUESTION, inspectionSemanticModel, semanticModelYaml, verifiedQueryToSql, type SemanticModel } from '@defectkit/notebooks';
@@ -53,23 +53,19 @@ describe('Cortex semantic model of the inspection log', () => {
     let server: Awaited<ReturnType<typeof startSnowflakeLocal>>;
     let session: SnowflakeSession;
     let home: string;
-    const saved = { SNOWFLAKE_HOME: process.env.SNOWFLAKE_HOME, DEFECTKIT_HOME: process.env.DEFECTKIT_HOME };
 
     beforeAll(async () => {
       server = await startSnowflakeLocal();
-      process.env.SNOWFLAKE_HOME = await snowflakeHomeFor(server.url, at);
+      vi.stubEnv('SNOWFLAKE_HOME', await snowflakeHomeFor(server.url, at));
       home = await mkdtemp(join(tmpdir(), 'defectkit-cortex-'));
-      process.env.DEFECTKIT_HOME = home;
+      vi.stubEnv('DEFECTKIT_HOME', home);
       session = await SnowflakeSession.connect({});
       await session.execute('CREATE DATABASE IF NOT EXISTS FACTORY');
     });
     afterAll(async () => {
       await session?.close();
       await server?.close();
-      for (const [k, v] of Object.entries(saved)) {
-        if (v === undefined) delete process.env[k];
-        else process.env[k] = v;
-      }
+      vi.unstubAllEnvs();
       await rm(home, { recursive: true, force: true });
     });
 

@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { readDetectJson, type DetectedImage } from '@defectkit/inspection';
 import { deeppcbBoardImages } from './support/deeppcb-detections.js';
 import { cli } from './support/run-cli.js';
@@ -14,18 +14,14 @@ import { cli } from './support/run-cli.js';
 describe('defectkit detect --log / log import / log review / log summary', () => {
   let home: string;
   let results: DetectedImage[];
-  const saved = { DEFECTKIT_HOME: process.env.DEFECTKIT_HOME, SNOWFLAKE_HOME: process.env.SNOWFLAKE_HOME };
   const images = deeppcbBoardImages(3);
 
   beforeAll(async () => {
     home = await mkdtemp(join(tmpdir(), 'defectkit-home-'));
-    process.env.DEFECTKIT_HOME = home;
+    vi.stubEnv('DEFECTKIT_HOME', home);
   });
   afterAll(async () => {
-    for (const [key, value] of Object.entries(saved)) {
-      if (value === undefined) delete process.env[key];
-      else process.env[key] = value;
-    }
+    vi.unstubAllEnvs();
     await rm(home, { recursive: true, force: true });
   });
 
@@ -85,7 +81,7 @@ describe('defectkit detect --log / log import / log review / log summary', () =>
   });
 
   it('a logging failure loses no result: the results file is written and the error says what was not logged', async () => {
-    process.env.SNOWFLAKE_HOME = await mkdtemp(join(tmpdir(), 'defectkit-no-snowflake-'));
+    vi.stubEnv('SNOWFLAKE_HOME', await mkdtemp(join(tmpdir(), 'defectkit-no-snowflake-'))); // restored by the describe's afterAll
     const out = join(home, 'kept.json');
     const run = await cli('detect', images[0]!, images[1]!, '--out', out, '--log', 'snowflake:nowhere', '--line', 'L3');
     expect(run.code).toBe(1);

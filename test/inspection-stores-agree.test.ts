@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { dashboardRoutes, startAppServer, type AppServer } from '@defectkit/app';
 import { boardsFromDetections, inspectionSource, openDuckDbInspectionStore, openSnowflakeInspectionStore, VIEW_NAMES, type InspectionSource, type InspectionStore } from '@defectkit/inspection';
 import { SnowflakeSession } from '@defectkit/snowflake';
@@ -36,12 +36,11 @@ describe('the DuckDB and Snowflake stores agree', () => {
   let remote: InspectionStore;
   let source: InspectionSource;
   let app: AppServer;
-  const saved = process.env.SNOWFLAKE_HOME;
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'defectkit-agree-'));
     server = await startSnowflakeLocal();
-    process.env.SNOWFLAKE_HOME = await snowflakeHomeFor(server.url, { database: 'FACTORY', schema: 'QA' });
+    vi.stubEnv('SNOWFLAKE_HOME', await snowflakeHomeFor(server.url, { database: 'FACTORY', schema: 'QA' }));
     session = await SnowflakeSession.connect();
     local = await openDuckDbInspectionStore({ file: join(dir, 'inspection.duckdb') });
     remote = await openSnowflakeInspectionStore({ session, setup: true });
@@ -75,8 +74,7 @@ describe('the DuckDB and Snowflake stores agree', () => {
     await remote?.close();
     await session?.close();
     await server?.close();
-    if (saved === undefined) delete process.env.SNOWFLAKE_HOME;
-    else process.env.SNOWFLAKE_HOME = saved;
+    vi.unstubAllEnvs();
     await rm(dir, { recursive: true, force: true });
   });
 

@@ -2,7 +2,7 @@
 // through snowflake-local (the logged Python handler) prints the JSON `defectkit detect` prints, boxes within 1e-3.
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadDetector } from '@defectkit/backend-node';
 import type { SnowflakeLocal } from '@defectkit/snowflake-local';
 import { fixtureModelFolder } from '../packages/registry/src/testing/snowflake-fixtures.js';
@@ -27,17 +27,15 @@ const images = ['00041000_test.jpg', '00041003_test.jpg'].map((name) => join(dee
 
 describe('defectkit registry log / predict of Faster R-CNN on snowflake:<connection>', () => {
   let server: SnowflakeLocal;
-  const savedHome = process.env.SNOWFLAKE_HOME;
 
   beforeAll(async () => {
     let home: string;
     ({ server, home } = await startLocalSnowflake({ database: 'CLI', schema: 'FRCNN' }));
-    process.env.SNOWFLAKE_HOME = home;
+    vi.stubEnv('SNOWFLAKE_HOME', home);
   });
 
   afterAll(async () => {
-    if (savedHome === undefined) delete process.env.SNOWFLAKE_HOME;
-    else process.env.SNOWFLAKE_HOME = savedHome;
+    vi.unstubAllEnvs();
     await server?.close();
   });
 

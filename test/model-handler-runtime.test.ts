@@ -2,7 +2,7 @@
 // fails before any Python runs).
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { SnowflakeRegistry } from '@defectkit/registry';
 import { handlerPython, startSnowflakeLocal } from '@defectkit/snowflake-local';
 import { repoRoot } from './support/paths.js';
@@ -44,8 +44,7 @@ describe('the model handler runtime (python3.11 + wheels) when something is miss
 
   it('MODEL()!PREDICT fails with a Snowflake UDF error that names what is missing, and logging still works', async () => {
     const server = await startSnowflakeLocal();
-    const saved = process.env.DEFECTKIT_PYTHON311;
-    process.env.DEFECTKIT_PYTHON311 = join(work, 'missing', 'python3.11');
+    vi.stubEnv('DEFECTKIT_PYTHON311', join(work, 'missing', 'python3.11'));
     try {
       const home = await snowflakeHomeWithSchema(server.url, { database: 'DK', schema: 'RT' });
       const registry = await SnowflakeRegistry.connect({ connection: 'local', env: { SNOWFLAKE_HOME: home } });
@@ -59,8 +58,7 @@ describe('the model handler runtime (python3.11 + wheels) when something is miss
         await registry.close();
       }
     } finally {
-      if (saved === undefined) delete process.env.DEFECTKIT_PYTHON311;
-      else process.env.DEFECTKIT_PYTHON311 = saved;
+      vi.unstubAllEnvs();
       await server.close();
     }
   }, 120_000);

@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { loadDetector } from '@defectkit/backend-node';
 import { BOARD_INSPECTIONS, DEFECT_LOGS } from '@defectkit/inspection';
 import { handlerPath, templatesDir } from '@defectkit/notebooks';
@@ -87,9 +87,8 @@ describe('notebook batch inference into the inspection log', () => {
 
     // The frames insert into the tables `defectkit snowflake setup` creates, and the views count them.
     const server = await startSnowflakeLocal();
-    const saved = process.env.SNOWFLAKE_HOME;
     try {
-      process.env.SNOWFLAKE_HOME = await snowflakeHomeFor(server.url, { database: 'FACTORY', schema: 'LOGS' });
+      vi.stubEnv('SNOWFLAKE_HOME', await snowflakeHomeFor(server.url, { database: 'FACTORY', schema: 'LOGS' }));
       const session = await SnowflakeSession.connect({});
       await session.execute('CREATE DATABASE IF NOT EXISTS FACTORY');
       expect((await cli('snowflake', 'setup', '--connection', 'local')).code).toBe(0);
@@ -105,8 +104,7 @@ describe('notebook batch inference into the inspection log', () => {
       expect(Number(pareto[0]!.N)).toBe(defects.rows.length);
       await session.close();
     } finally {
-      if (saved === undefined) delete process.env.SNOWFLAKE_HOME;
-      else process.env.SNOWFLAKE_HOME = saved;
+      vi.unstubAllEnvs();
       await server.close();
     }
   }, 300_000);

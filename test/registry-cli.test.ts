@@ -1,7 +1,7 @@
 import { mkdtemp, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadDetector } from '@defectkit/backend-node';
 import { formatJson } from '@defectkit/postprocess';
 import type { SnowflakeLocal } from '@defectkit/snowflake-local';
@@ -16,18 +16,16 @@ const images = ['00041000_test.jpg', '00041003_test.jpg'].map((name) => join(dee
 describe('defectkit registry / defectkit snowflake', () => {
   let model: string;
   let server: SnowflakeLocal;
-  const savedHome = process.env.SNOWFLAKE_HOME;
 
   beforeAll(async () => {
     model = await fixtureModelFolder();
     let home: string;
     ({ server, home } = await startLocalSnowflake({ database: 'CLI', schema: 'REG' }));
-    process.env.SNOWFLAKE_HOME = home;
+    vi.stubEnv('SNOWFLAKE_HOME', home);
   });
 
   afterAll(async () => {
-    if (savedHome === undefined) delete process.env.SNOWFLAKE_HOME;
-    else process.env.SNOWFLAKE_HOME = savedHome;
+    vi.unstubAllEnvs();
     await server?.close();
   });
 

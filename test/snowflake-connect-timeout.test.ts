@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DefectKitError } from '@defectkit/core';
 import { SnowflakeSession } from '@defectkit/snowflake';
 import { cli } from './support/run-cli.js';
@@ -79,8 +79,7 @@ describe('SnowflakeSession.connect to an unreachable host', () => {
   });
 
   it('the CLI prints the typed error without a stack trace', async () => {
-    const saved = process.env.SNOWFLAKE_HOME;
-    process.env.SNOWFLAKE_HOME = home;
+    vi.stubEnv('SNOWFLAKE_HOME', home);
     try {
       for (const name of ['closed', 'silent']) {
         const run = await cli('registry', 'list', '--registry', `snowflake:${name}`);
@@ -89,8 +88,7 @@ describe('SnowflakeSession.connect to an unreachable host', () => {
         expect(run.stderr).not.toMatch(/\n\s+at /);
       }
     } finally {
-      if (saved === undefined) delete process.env.SNOWFLAKE_HOME;
-      else process.env.SNOWFLAKE_HOME = saved;
+      vi.unstubAllEnvs();
     }
   });
 

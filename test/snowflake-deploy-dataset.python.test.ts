@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { fileUrlSql, SnowflakeSession } from '@defectkit/snowflake';
 import { startSnowflakeLocal } from '@defectkit/snowflake-local';
 import { snowflakeHomeFor } from '../packages/registry/src/testing/snowflake-fixtures.js';
@@ -17,12 +17,11 @@ import { systemPython } from './support/paths.js';
 const work = mkdtempSync(join(tmpdir(), 'defectkit-deploy-data-'));
 let server: Awaited<ReturnType<typeof startSnowflakeLocal>>;
 let session: SnowflakeSession;
-const saved = { SNOWFLAKE_HOME: process.env.SNOWFLAKE_HOME, DEFECTKIT_HOME: process.env.DEFECTKIT_HOME };
 
 beforeAll(async () => {
   server = await startSnowflakeLocal();
-  process.env.SNOWFLAKE_HOME = await snowflakeHomeFor(server.url, { database: 'DK', schema: 'REG' });
-  process.env.DEFECTKIT_HOME = join(work, 'home');
+  vi.stubEnv('SNOWFLAKE_HOME', await snowflakeHomeFor(server.url, { database: 'DK', schema: 'REG' }));
+  vi.stubEnv('DEFECTKIT_HOME', join(work, 'home'));
   session = await SnowflakeSession.connect({});
   const data = join(work, 'yolo');
   // data.yaml's path points where it was written (not here): the loader falls back to the yaml's folder.
@@ -37,10 +36,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await session?.close();
   await server?.close();
-  for (const [k, v] of Object.entries(saved)) {
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  }
+  vi.unstubAllEnvs();
   rmSync(work, { recursive: true, force: true });
 });
 

@@ -16,7 +16,6 @@ import { runCli } from '../packages/cli/src/program.js';
 const work = mkdtempSync(join(tmpdir(), 'defectkit-deploy-'));
 let server: Awaited<ReturnType<typeof startSnowflakeLocal>>;
 let session: SnowflakeSession;
-const saved = { SNOWFLAKE_HOME: process.env.SNOWFLAKE_HOME, DEFECTKIT_HOME: process.env.DEFECTKIT_HOME };
 
 /** A small YOLO dataset: data.yaml, 2 train + 1 val images, their labels. */
 async function yoloDataset(dir: string): Promise<void> {
@@ -67,8 +66,8 @@ const steps = (out: string): Step[] => (JSON.parse(out) as { steps: Step[] }).st
 
 beforeAll(async () => {
   server = await startSnowflakeLocal();
-  process.env.SNOWFLAKE_HOME = await snowflakeHomeFor(server.url, { database: 'DK', schema: 'REG' });
-  process.env.DEFECTKIT_HOME = join(work, 'home');
+  vi.stubEnv('SNOWFLAKE_HOME', await snowflakeHomeFor(server.url, { database: 'DK', schema: 'REG' }));
+  vi.stubEnv('DEFECTKIT_HOME', join(work, 'home'));
   session = await SnowflakeSession.connect({});
   await session.execute('CREATE DATABASE IF NOT EXISTS DK');
   await session.execute('CREATE SCHEMA IF NOT EXISTS DK.REG');
@@ -83,10 +82,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await session?.close();
   await server?.close();
-  for (const [k, v] of Object.entries(saved)) {
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  }
+  vi.unstubAllEnvs();
   rmSync(work, { recursive: true, force: true });
 });
 

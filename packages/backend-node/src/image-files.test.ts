@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { expandImageInputs, parseImageList, readImageList } from './image-files.js';
 import { DEFAULT_MODEL, defaultModelDir, findModelFiles } from './load-detector.js';
 import { scratchFolder } from '../../../test/support/scratch-folder.js';
@@ -42,21 +42,19 @@ describe('image lists', () => {
 describe('defaultModelDir', () => {
   it('points at the model of the installed @defectkit/model-pcb-defects, whatever the working directory; DEFECTKIT_MODEL overrides', () => {
     const cwd = process.cwd();
-    const saved = process.env.DEFECTKIT_MODEL;
     try {
-      delete process.env.DEFECTKIT_MODEL;
+      vi.stubEnv('DEFECTKIT_MODEL', undefined);
       const shipped = defaultModelDir();
       process.chdir(dir);
       expect(defaultModelDir()).toBe(shipped);
       expect(DEFAULT_MODEL).toBe('@defectkit/model-pcb-defects');
       expect(relative(fileURLToPath(new URL('../../model-pcb-defects/model', import.meta.url)), shipped)).toBe('');
       expect(existsSync(join(shipped, 'model.onnx')) && existsSync(join(shipped, 'model.json'))).toBe(true);
-      process.env.DEFECTKIT_MODEL = join(dir, 'mine');
+      vi.stubEnv('DEFECTKIT_MODEL', join(dir, 'mine'));
       expect(defaultModelDir()).toBe(join(dir, 'mine'));
     } finally {
       process.chdir(cwd);
-      if (saved === undefined) delete process.env.DEFECTKIT_MODEL;
-      else process.env.DEFECTKIT_MODEL = saved;
+      vi.unstubAllEnvs();
     }
   });
 
