@@ -78,6 +78,21 @@ describe('defectkit detect', () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  it('runs a folder in 2 worker threads by default on the CPU, one image in-process, and --workers 0 or N as asked', async () => {
+    const folder = await cli('detect', images, '--model', model, '--conf', '0.9');
+    expect(folder.stderr).toMatch(/device cpu -> provider cpu in 2 worker threads/);
+    const one = await cli('detect', join(images, '00000_test.png'), '--model', model, '--conf', '0.9');
+    expect(one.code).toBe(0);
+    expect(one.stderr).toMatch(/device cpu -> provider cpu(?! in)/);
+    const inProcess = await cli('detect', images, '--model', model, '--conf', '0.9', '--workers', '0');
+    expect(inProcess.stderr).not.toMatch(/worker threads/);
+    // Same detections whichever way the model ran.
+    expect(JSON.parse(inProcess.stdout)).toEqual(JSON.parse(folder.stdout));
+    expect((await cli('detect', images, '--model', model, '--workers', '3')).stderr).toMatch(/in 3 worker threads/);
+    expect((await cli('detect', images, '--model', model, '--workers', '65')).stderr).toMatch(/INVALID_OPTION: --workers must be an integer from 0 to 64/);
+    expect((await cli('detect', images, '--model', model, '--workers', '2', '--device', 'cuda')).stderr).toMatch(/INVALID_OPTION: --workers runs CPU sessions/);
+  });
+
   it('reports an explicit cuda request that cannot run instead of falling back', async () => {
     const { cudaMissingReason } = await import('@defectkit/backend-node');
     const r = await cli('detect', images, '--model', model, '--device', 'cuda');

@@ -60,4 +60,23 @@ describe('loadDetector with workers', () => {
     expect(code).toBe(0);
     expect(stdout).toMatch(/^detections [1-9]\d*$/m);
   }, 90_000);
+
+  it('works in an app that Node runs as an ES module (--input-type=module, where eval\'d worker code is ESM too)', async () => {
+    const script = [
+      "const { loadDetector } = await import('@defectkit/backend-node');",
+      'const detector = await loadDetector(undefined, { workers: 2 });',
+      `const { detections } = await detector.detect(${JSON.stringify(join(deeppcbDir, 'PCBData', 'group00041', '00041', '00041000_test.jpg'))});`,
+      "console.log('detections', detections.length);",
+      'await detector.dispose();',
+    ].join('\n');
+    const child = spawnTsx(['--input-type=module', '-e', script]);
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const guard = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+    clearTimeout(guard);
+    expect(code, output).toBe(0);
+    expect(output).toMatch(/^detections [1-9]\d*$/m);
+  }, 90_000);
 });

@@ -78,6 +78,42 @@ describe('OnnxNodeBackend in worker threads', () => {
     await expect(backend.run({ images: input(0.5) })).rejects.toMatchObject({ code: 'BACKEND_NOT_LOADED' });
   });
 
+  it('sends exactly the bytes of a view into a larger buffer, and leaves the caller its view', async () => {
+    const pooled = new OnnxNodeBackend({ workers: 1 });
+    const inProcess = new OnnxNodeBackend();
+    await pooled.load(fixture);
+    await inProcess.load(fixture);
+    const n = 3 * 320 * 320;
+    const backing = new Float32Array(n + 64).fill(9); // 9s on both sides of the view
+    const view = new Float32Array(backing.buffer, 32 * 4, n).fill(0.3);
+    const got = await pooled.run({ images: { type: 'float32', data: view, dims: [1, 3, 320, 320] } });
+    expect(got.output0!.data).toEqual((await inProcess.run({ images: input(0.3) })).output0!.data);
+    expect(view.length).toBe(n);
+    expect(backing[0]).toBe(9);
+    await pooled.dispose();
+    await inProcess.dispose();
+  });
+
+  it('load and dispose take turns: dispose during load, and two loads at once, leave no session or worker behind', async () => {
+    const threads = (): number => Number(/^Threads:\s+(\d+)/m.exec(readFileSync('/proc/self/status', 'utf8'))![1]);
+    expect(process.platform).toBe('linux'); // the thread count is read from /proc
+    const warm = new OnnxNodeBackend({ workers: 2 });
+    await warm.load(fixture);
+    await warm.dispose(); // lazily started runtime and libuv threads now exist
+    const baseline = threads();
+    const backend = new OnnxNodeBackend({ workers: 2 });
+    const loading = backend.load(fixture);
+    const disposing = backend.dispose();
+    expect((await loading).concurrentRuns).toBe(2);
+    await disposing;
+    expect(backend.info).toBeUndefined();
+    await expect(backend.run({ images: input(0.5) })).rejects.toMatchObject({ code: 'BACKEND_NOT_LOADED' });
+    const [a, b] = await Promise.all([backend.load(fixture), backend.load(fixture)]);
+    expect([a.concurrentRuns, b.concurrentRuns]).toEqual([2, 2]);
+    await Promise.all([backend.dispose(), backend.dispose()]);
+    expect(threads()).toBe(baseline);
+  });
+
   it('dispose lets the runs in flight finish and fails the ones queued behind them', async () => {
     const backend = new OnnxNodeBackend({ workers: 1 });
     await backend.load(fixture);

@@ -40,6 +40,8 @@ export class OnnxNodeBackend implements Backend {
   private session: Session | undefined;
   private readonly workers: number;
   private loaded: BackendInfo | undefined;
+  /** The tail of load/dispose calls: they run one after another, so none can leave a session (or workers) behind. */
+  private lifecycle: Promise<unknown> = Promise.resolve();
   /** Why `auto` ended on the CPU (undefined when it did not fall back). */
   fallbackReason: string | undefined;
 
@@ -54,7 +56,22 @@ export class OnnxNodeBackend implements Backend {
     return this.loaded;
   }
 
-  async load(model: Uint8Array | string, options: BackendLoadOptions = {}): Promise<BackendInfo> {
+  load(model: Uint8Array | string, options: BackendLoadOptions = {}): Promise<BackendInfo> {
+    return this.inTurn(() => this.loadNow(model, options));
+  }
+
+  /** Releases the session (and its workers); runs in flight finish first. Calling it twice, or during `load`, is safe. */
+  dispose(): Promise<void> {
+    return this.inTurn(() => this.disposeNow());
+  }
+
+  private inTurn<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.lifecycle.then(fn, fn);
+    this.lifecycle = next.catch(() => undefined);
+    return next;
+  }
+
+  private async loadNow(model: Uint8Array | string, options: BackendLoadOptions): Promise<BackendInfo> {
     const device = options.device ?? 'cpu';
     const source = typeof model === 'string' ? model : '(model bytes)';
     let bytes: Uint8Array;
@@ -69,7 +86,7 @@ export class OnnxNodeBackend implements Backend {
       const missing = cudaMissingReason();
       if (missing) throw cudaUnavailable(missing);
     }
-    await this.dispose();
+    await this.disposeNow();
     disableOnnxRuntimeTelemetry(); // before the first session: its telemetry crashes on long command lines
     const runtime = onnxruntime(); // outside the provider loop: a missing binding is ONNXRUNTIME_NOT_INSTALLED, not MODEL_LOAD
     let lastError: unknown;
@@ -103,7 +120,7 @@ export class OnnxNodeBackend implements Backend {
     return runOrtSession(session, inputs, (tensor) => new runtime.Tensor(tensor.type, tensor.data, tensor.dims), 'onnxruntime-node');
   }
 
-  async dispose(): Promise<void> {
+  private async disposeNow(): Promise<void> {
     const session = this.session;
     this.session = undefined;
     this.loaded = undefined;

@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { BackendError, type OrtSessionLike, type OrtTensorLike, type OrtValueMetadata } from '@defectkit/detector';
 
@@ -9,21 +10,26 @@ import { BackendError, type OrtSessionLike, type OrtTensorLike, type OrtValueMet
 // synchronisation than one two-threaded session.
 
 // The worker is plain JavaScript evaluated from this string (not a file beside this module), so it runs the same from
-// the built package, from TypeScript sources under tsx or vitest, and from a bundle. It needs onnxruntime-node only,
-// resolved by the main thread and handed over as a path.
+// the built package, from TypeScript sources under tsx or vitest, and from a bundle. It loads its modules with dynamic
+// import(), which works whether Node evaluates it as CommonJS or, under --input-type=module, as an ES module. It
+// needs onnxruntime-node only, resolved by the main thread and handed over as a file URL.
 const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-const ort = require(workerData.ortPath);
-const describe = (list) => list.map((m) => (m.isTensor ? { name: m.name, isTensor: true, type: m.type, shape: [...m.shape] } : { name: m.name, isTensor: false }));
 const message = (e) => String((e && e.message) || e);
+const ARRAYS = { float32: Float32Array, float64: Float64Array, int8: Int8Array, uint8: Uint8Array, bool: Uint8Array, int16: Int16Array, uint16: Uint16Array, int32: Int32Array, uint32: Uint32Array, int64: BigInt64Array, uint64: BigUint64Array };
+const describe = (list) => list.map((m) => (m.isTensor ? { name: m.name, isTensor: true, type: m.type, shape: [...m.shape] } : { name: m.name, isTensor: false }));
 (async () => {
+  const { parentPort, workerData } = await import('node:worker_threads');
   let session;
+  let ort;
   try {
+    const loaded = await import(workerData.ortUrl);
+    ort = loaded.default ?? loaded;
     session = await ort.InferenceSession.create(workerData.model, workerData.options);
   } catch (e) {
     parentPort.postMessage({ kind: 'failed', message: message(e) });
     return;
   }
+  workerData.model = null; // the session holds the weights now; the copy of the file can go
   parentPort.postMessage({ kind: 'ready', inputMetadata: describe(session.inputMetadata), outputMetadata: describe(session.outputMetadata) });
   // One job at a time, in order: \`close\` waits for the run before it (session.run yields before it runs).
   let previous = Promise.resolve();
@@ -41,12 +47,16 @@ const message = (e) => String((e && e.message) || e);
     }
     try {
       const feeds = {};
-      for (const [name, t] of Object.entries(job.inputs)) feeds[name] = new ort.Tensor(t.type, t.data, t.dims);
+      for (const [name, t] of Object.entries(job.inputs)) {
+        const Array_ = ARRAYS[t.type];
+        if (!Array_) throw new Error('input ' + name + ' has unsupported type ' + t.type);
+        feeds[name] = new ort.Tensor(t.type, new Array_(t.bytes), t.dims);
+      }
       const results = await session.run(feeds);
       const outputs = {};
       const transfer = [];
       for (const [name, v] of Object.entries(results)) {
-        const data = v.data.slice(); // a buffer of its own, so it can be transferred whatever backs the runtime's
+        const data = new v.data.constructor(v.data); // a buffer of its own, so it can be transferred whatever backs the runtime's
         outputs[name] = { type: v.type, data, dims: [...v.dims] };
         transfer.push(data.buffer);
       }
@@ -89,8 +99,8 @@ export interface OnnxWorkerPoolOptions {
 /**
  * CPU inference sessions of one model in worker threads, one session per worker; `run` hands each call to an idle
  * worker (or queues it), so as many runs proceed at once as there are workers and the main thread stays free.
- * Inputs are copied, never detached from the caller. A worker that dies fails its run and every later one with
- * `BACKEND_RUN`. It has the shape of an onnxruntime session ({@link OrtSessionLike}), so a backend drives either alike.
+ * Inputs are copied, never detached from the caller. A worker that dies (the runtime crashed in it) fails its run and
+ * every later one with `BACKEND_RUN`: dispose the backend and load it again. It has the shape of an onnxruntime session ({@link OrtSessionLike}), so a backend drives either alike.
  */
 export class OnnxWorkerPool implements OrtSessionLike {
   private readonly queue: Job[] = [];
@@ -116,16 +126,16 @@ export class OnnxWorkerPool implements OrtSessionLike {
   /** Starts the workers and loads `model` in each; rejects with the runtime's message when a session cannot load. */
   static async start(model: Uint8Array, options: OnnxWorkerPoolOptions): Promise<OnnxWorkerPool> {
     const count = Math.max(1, Math.floor(options.workers));
-    const ortPath = createRequire(import.meta.url).resolve('onnxruntime-node');
+    const ortUrl = pathToFileURL(createRequire(import.meta.url).resolve('onnxruntime-node')).href;
     const sessionOptions = { executionProviders: ['cpu'], graphOptimizationLevel: 'all', intraOpNumThreads: options.threads ?? 1 };
     const lanes: Lane[] = [];
     const ready: Promise<Extract<WorkerReply, { kind: 'ready' }>>[] = [];
-    for (let i = 0; i < count; i++) {
-      // Each worker gets its own copy of the model bytes (structured clone); the caller's array stays intact.
-      const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { ortPath, model, options: sessionOptions } });
-      lanes.push({ worker, job: undefined, exited: new Promise((resolve) => worker.once('exit', () => resolve())) });
-      ready.push(
-        new Promise((resolve, reject) => {
+    try {
+      for (let i = 0; i < count; i++) {
+        // Each worker gets its own copy of the model bytes (structured clone), dropped once its session holds the weights.
+        const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { ortUrl, model, options: sessionOptions } });
+        lanes.push({ worker, job: undefined, exited: new Promise((resolve) => worker.once('exit', () => resolve())) });
+        const settled = new Promise<Extract<WorkerReply, { kind: 'ready' }>>((resolve, reject) => {
           const settle = (reply: WorkerReply | Error | number): void => {
             worker.off('message', settle).off('error', settle).off('exit', settle);
             if (typeof reply === 'number') reject(new Error(`worker exited (code ${reply}) before its session loaded`));
@@ -134,17 +144,17 @@ export class OnnxWorkerPool implements OrtSessionLike {
             else reject(new Error(reply.kind === 'failed' ? reply.message : `unexpected ${reply.kind}`));
           };
           worker.on('message', settle).on('error', settle).on('exit', settle);
-        }),
-      );
-    }
-    let first: Extract<WorkerReply, { kind: 'ready' }>;
-    try {
-      [first] = (await Promise.all(ready)) as [Extract<WorkerReply, { kind: 'ready' }>];
+        });
+        settled.catch(() => undefined); // awaited below; a worker that fails while a later one is being created is not unhandled
+        ready.push(settled);
+      }
+      const [first] = (await Promise.all(ready)) as [Extract<WorkerReply, { kind: 'ready' }>];
+      return new OnnxWorkerPool(lanes, first.inputMetadata, first.outputMetadata);
     } catch (error) {
+      // Whatever failed (a worker that could not be created, a session that could not load), none is left running.
       await Promise.all(lanes.map((lane) => lane.worker.terminate()));
       throw error;
     }
-    return new OnnxWorkerPool(lanes, first.inputMetadata, first.outputMetadata);
   }
 
   /** The number of workers. */
@@ -183,12 +193,15 @@ export class OnnxWorkerPool implements OrtSessionLike {
       const job = this.queue.shift()!;
       lane.job = job;
       lane.worker.ref();
-      const inputs: Record<string, OrtTensorLike> = {};
+      const inputs: Record<string, { type: string; bytes: ArrayBuffer; dims: readonly number[] }> = {};
       const transfer: ArrayBuffer[] = [];
       for (const [name, t] of Object.entries(job.inputs)) {
-        const data = (t.data as { slice(): ArrayBufferView }).slice(); // the caller keeps its tensor; the copy moves to the worker
-        inputs[name] = { type: t.type, data, dims: [...t.dims] };
-        transfer.push(data.buffer as ArrayBuffer);
+        // A copy of exactly the tensor's bytes moves to the worker; the caller keeps its array (a Buffer too, whose
+        // slice() would be a view of the caller's memory).
+        const view = t.data as ArrayBufferView;
+        const bytes = (view.buffer as ArrayBuffer).slice(view.byteOffset, view.byteOffset + view.byteLength);
+        inputs[name] = { type: t.type, bytes, dims: [...t.dims] };
+        transfer.push(bytes);
       }
       lane.worker.postMessage({ kind: 'run', id: job.id, inputs }, transfer);
     }

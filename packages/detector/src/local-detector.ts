@@ -235,16 +235,22 @@ export class LocalDetector<TImage> implements Detector<TImage> {
    * platform's threads while the model runs, instead of more runs than the backend serves competing for the same cores.
    */
   private async exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    const slots = Math.max(1, this.backend.info?.concurrentRuns ?? 1);
-    if (this.running >= slots) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    if (this.running >= this.runSlots()) await new Promise<void>((resolve) => this.waiting.push(resolve));
     else this.running++;
     try {
       return await fn();
     } finally {
-      const next = this.waiting.shift();
-      if (next) next(); // the slot passes straight on
-      else this.running--;
+      this.running--;
+      // Hand free slots to waiters, counted against the backend's current slots (a reload may change them).
+      while (this.waiting.length > 0 && this.running < this.runSlots()) {
+        this.running++;
+        this.waiting.shift()!();
+      }
     }
+  }
+
+  private runSlots(): number {
+    return Math.max(1, this.backend.info?.concurrentRuns ?? 1);
   }
 
   /** Stacks prepared images into one input, runs the backend once and decodes the batch with the one decoder. */

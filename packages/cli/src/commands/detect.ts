@@ -90,7 +90,7 @@ export function registerDetect(program: Command): void {
     .option('--out <path>', 'where results go: a file for json/coco (default stdout), a folder for yolo/deeppcb (required)')
     .option('--batch <n>', 'images per model run (a real batch when the model has a dynamic batch axis)', positiveIntOption('batch'), 1)
     .option('--concurrency <n>', 'images (or batches) prepared and run at the same time (default: 2, or twice --workers)', positiveIntOption('concurrency'))
-    .option('--workers <n>', 'CPU inference in n worker threads, one session each, so decoding overlaps inference; 0 runs one session in this thread (default: 2 for more than one image, else 0)', numberOption('workers', { min: 0, max: 64, integer: true, expected: 'an integer from 0 to 64' }))
+    .option('--workers <n>', 'CPU inference in n worker threads, one session each with cores/n threads, so decoding overlaps inference; 0 runs one session in this thread (default: 2 for more than one image on --device cpu, else 0)', numberOption('workers', { min: 0, max: 64, integer: true, expected: 'an integer from 0 to 64' }))
     .option('--log <target>', 'also log every board (clean ones too) to the inspection log: local ($DEFECTKIT_HOME/inspection.duckdb), snowflake or snowflake:<connection>')
     .option('--line <id>', 'with --log: the FACTORY_LINE_ID of every board')
     .option('--shift <name>', 'with --log: the SHIFT of every board')
@@ -137,7 +137,9 @@ export function registerDetect(program: Command): void {
       const { parseVerdictSpec } = await import('@defectkit/postprocess');
       // A folder runs fastest with inference beside the decoding (see OnnxNodeBackendOptions.workers); one image
       // fastest on one session with every core.
-      const workers = flags.workers ?? (pairs.length > 1 ? 2 : 0);
+      if (flags.device === 'cuda' && flags.workers)
+        throw new InvalidArgumentError('INVALID_OPTION', '--workers runs CPU sessions in worker threads; --device cuda runs one CUDA session (drop --workers)', { field: 'workers', value: flags.workers });
+      const workers = flags.workers ?? (flags.device === 'cpu' && pairs.length > 1 ? 2 : 0);
       const concurrency = flags.concurrency ?? (workers > 0 ? 2 * workers : 2);
       const { availableParallelism } = await import('node:os');
       const detector = await node.loadDetector(modelPath, {
