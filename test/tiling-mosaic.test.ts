@@ -57,4 +57,20 @@ describe('tiling a mosaic of DeepPCB boards', () => {
     expect(unmatched(tiledAway, boardsAway)).toEqual([]);
     expect(tiledAway.length).toBe(boardsAway.length);
   });
+
+  it('gives the same merged detections when the tile batches run side by side in worker threads (one tile per run)', async () => {
+    const pooled = await loadDetector(join(repoRoot, 'models', 'pcb-defects'), { workers: 2 });
+    try {
+      const tile = { size: 640, overlap: 0.25, batch: 1 };
+      const inProcess = await detector.detect(mosaic, { tile });
+      const parallel = await pooled.detect(mosaic, { tile });
+      expect(inProcess.detections.length).toBeGreaterThan(20);
+      expect(parallel.detections.map((d) => d.classId)).toEqual(inProcess.detections.map((d) => d.classId));
+      parallel.detections.forEach((d, k) => {
+        for (const key of ['x1', 'y1', 'x2', 'y2', 'score'] as const) expect(Math.abs(d[key] - inProcess.detections[k]![key])).toBeLessThanOrEqual(1e-4);
+      });
+    } finally {
+      await pooled.dispose();
+    }
+  });
 });

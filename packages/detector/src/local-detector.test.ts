@@ -203,6 +203,45 @@ describe('LocalDetector', () => {
     }
   });
 
+  it('runs the tile groups of one large image side by side when the backend serves more runs, with the same merged result', async () => {
+    // A 64x64 image cut into four 32x32 tiles, one per run; each tile's box is the fake backend's box moved to the tile.
+    const whole: ImagePreprocessor<number> = {
+      describe: preprocessor.describe,
+      async prepare(image, input) {
+        if (input.resize !== 'none') return preprocessor.prepare(image, input);
+        return { data: new Float32Array(64 * 64).fill(image), dims: [1, 64, 64], width: 64, height: 64, placement: null, timings: { decode: 0, preprocess: 0 } };
+      },
+    };
+    const merged: unknown[] = [];
+    for (const declared of [undefined, 2]) {
+      let inFlight = 0;
+      let maxInFlight = 0;
+      const release: (() => void)[] = [];
+      const backend = new FakeBackend();
+      if (declared) backend.info!.concurrentRuns = declared;
+      const run = backend.run.bind(backend);
+      backend.run = async (inputs) => {
+        maxInFlight = Math.max(maxInFlight, ++inFlight);
+        await new Promise<void>((resolve) => release.push(resolve));
+        inFlight--;
+        return run(inputs);
+      };
+      const spec = resolveModelSpec({ info: backend.info!, overrides: { classes: ['a', 'b'], input: { channels: 1, width: 32, height: 32 } } });
+      const detector = new LocalDetector(backend, whole, spec, { conf: 0.3 });
+      const done = detector.detect(0.8, { tile: { size: 32, overlap: 0, batch: 1 } });
+      for (let settled = 0; settled < 4; ) {
+        await new Promise((resolve) => setImmediate(resolve));
+        const next = release.shift();
+        if (next) (next(), settled++);
+      }
+      const result = await done;
+      expect(maxInFlight).toBe(declared ?? 1);
+      expect(result.detections).toHaveLength(4);
+      merged.push(result.detections);
+    }
+    expect(merged[1]).toEqual(merged[0]);
+  });
+
   it('stacks the reference planes after the image planes for a reference model; different sizes are REFERENCE_SIZE', async () => {
     const backend = new FakeBackend();
     backend.info!.inputs = [{ name: 'images', type: 'float32', shape: ['batch', 2, 32, 32] }];

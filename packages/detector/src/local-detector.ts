@@ -193,7 +193,6 @@ export class LocalDetector<TImage> implements Detector<TImage> {
     const full = await this.prepare(image, reference, { ...this.spec.input, resize: 'none' });
     const tiles = tileGrid(full.width, full.height, tile.size, tile.overlap);
     const batch = Math.max(1, Math.floor(tile.batch ?? (this.spec.dynamicBatch ? 8 : 1)));
-    const found: Detection[] = [];
     let inference = 0;
     let postprocess = 0;
     let preprocess = 0;
@@ -205,19 +204,33 @@ export class LocalDetector<TImage> implements Detector<TImage> {
       (t.y > 0 && d.y1 < margin) ||
       (t.x + t.width < full.width && d.x2 > t.width - margin) ||
       (t.y + t.height < full.height && d.y2 > t.height - margin);
-    for (let s = 0; s < tiles.length; s += batch) {
-      const group = tiles.slice(s, s + batch);
-      const tc = now();
-      const prepared = group.map((t) => cutTile(full, t, this.spec.input));
-      preprocess += now() - tc;
-      const results = await this.runPrepared(prepared, perTile);
-      results.forEach((r, k) => {
-        const t = group[k]!;
-        inference += r.timings.inference;
-        postprocess += r.timings.postprocess;
-        for (const d of r.detections) if (!inner(t, d)) found.push({ ...d, x1: d.x1 + t.x, y1: d.y1 + t.y, x2: d.x2 + t.x, y2: d.y2 + t.y });
-      });
-    }
+    // Tile groups run as the backend allows (one at a time, or one per worker); each group is cut only when a run slot
+    // is about to take it, so a huge scan never holds all its tiles at once. Results are kept per group and joined in
+    // grid order, so the merge sees the same boxes in the same order however the runs interleave.
+    const groups: (typeof tiles)[] = [];
+    for (let s = 0; s < tiles.length; s += batch) groups.push(tiles.slice(s, s + batch));
+    const perGroup: Detection[][] = [];
+    let nextGroup = 0;
+    const lane = async (): Promise<void> => {
+      while (nextGroup < groups.length) {
+        const g = nextGroup++;
+        const group = groups[g]!;
+        const tc = now();
+        const prepared = group.map((t) => cutTile(full, t, this.spec.input));
+        preprocess += now() - tc;
+        const results = await this.runPrepared(prepared, perTile);
+        const kept: Detection[] = [];
+        results.forEach((r, k) => {
+          const t = group[k]!;
+          inference += r.timings.inference;
+          postprocess += r.timings.postprocess;
+          for (const d of r.detections) if (!inner(t, d)) kept.push({ ...d, x1: d.x1 + t.x, y1: d.y1 + t.y, x2: d.x2 + t.x, y2: d.y2 + t.y });
+        });
+        perGroup[g] = kept;
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.runSlots(), groups.length) }, lane));
+    const found = perGroup.flat();
     const tm = now();
     const merged = mergeTileDetections(found, tile).slice(0, options.maxDet ?? this.defaults.maxDet);
     postprocess += now() - tm;
