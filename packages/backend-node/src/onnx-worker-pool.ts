@@ -34,7 +34,7 @@ const describe = (list) => list.map((m) => (m.isTensor ? { name: m.name, isTenso
   // One job at a time, in order: \`close\` waits for the run before it (session.run yields before it runs).
   let previous = Promise.resolve();
   parentPort.on('message', (job) => {
-    previous = previous.then(() => handle(job));
+    previous = previous.then(() => handle(job)).catch(() => undefined); // handle answers its own errors; the chain goes on
   });
   async function handle(job) {
     if (job.kind === 'close') {
@@ -100,7 +100,8 @@ export interface OnnxWorkerPoolOptions {
  * CPU inference sessions of one model in worker threads, one session per worker; `run` hands each call to an idle
  * worker (or queues it), so as many runs proceed at once as there are workers and the main thread stays free.
  * Inputs are copied, never detached from the caller. A worker that dies (the runtime crashed in it) fails its run and
- * every later one with `BACKEND_RUN`: dispose the backend and load it again. It has the shape of an onnxruntime session ({@link OrtSessionLike}), so a backend drives either alike.
+ * every later one with `BACKEND_RUN`: dispose the backend and load it again. It has the shape of an onnxruntime
+ * session ({@link OrtSessionLike}), so a backend drives either alike.
  */
 export class OnnxWorkerPool implements OrtSessionLike {
   private readonly queue: Job[] = [];
