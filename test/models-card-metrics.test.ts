@@ -1,6 +1,7 @@
-// The shipped model card's validation metrics are reproduced by the CLI alone: convert (same seeded split),
-// detect, eval. This is the check behind the figures in models/pcb-defects/model.json and models/README.md.
-import { readFileSync } from 'node:fs';
+// The shipped model cards' validation metrics are reproduced by the CLI alone: convert (same seeded split), detect,
+// eval. This is the check behind the figures in models/*/model.json and models/README.md. The reference model
+// inspects each val board against its DeepPCB template, linked beside it as `X_temp.jpg` (`--reference auto`).
+import { readdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { deeppcbDir, repoRoot } from './support/paths.js';
@@ -10,22 +11,41 @@ import { scratchFolder } from './support/scratch-folder.js';
 const work = scratchFolder('defectkit-card-');
 
 interface Card {
-  thresholds: { conf: number };
+  input: { reference?: 'stacked' };
   training: { split: { command: string } };
   metrics: { coco: { map50: number; map50_95: number }; deeppcb: { fscore: number; precision: number; recall: number } };
 }
 
-describe('models/pcb-defects card metrics', () => {
+/** Every DeepPCB template by file name. */
+function templatesByName(): Map<string, string> {
+  const found = new Map<string, string>();
+  for (const entry of readdirSync(join(deeppcbDir, 'PCBData'), { recursive: true }))
+    if (String(entry).endsWith('_temp.jpg')) found.set(String(entry).split('/').pop()!, join(deeppcbDir, 'PCBData', String(entry)));
+  return found;
+}
+
+describe.each(['pcb-defects', 'pcb-defects-ref'])('models/%s card metrics', (name) => {
   it('are reproduced by defectkit convert + detect + eval on the seeded val split', async () => {
-    const card = JSON.parse(readFileSync(join(repoRoot, 'models', 'pcb-defects', 'model.json'), 'utf8')) as Card;
-    const data = join(work, 'yolo');
+    const model = join(repoRoot, 'models', name);
+    const card = JSON.parse(readFileSync(join(model, 'model.json'), 'utf8')) as Card;
+    const data = join(work, name, 'yolo');
     // The split the model was trained and validated on, as the card records it.
     const [, split, seed] = /--split (\S+) --seed (\d+)/.exec(card.training.split.command)!;
     const convert = await cli('convert', '--from', 'deeppcb', '--to', 'yolo', '--input', deeppcbDir, '--output', data, '--split', split!, '--seed', seed!);
     expect(convert.code, convert.stderr).toBe(0);
+    const val = join(data, 'images', 'val');
+    const reference: string[] = [];
+    if (card.input.reference) {
+      const templates = templatesByName();
+      for (const board of readdirSync(val).filter((f) => f.endsWith('_test.jpg'))) {
+        const template = board.replace(/_test\.jpg$/, '_temp.jpg');
+        symlinkSync(templates.get(template)!, join(val, template));
+      }
+      reference.push('--reference', 'auto');
+    }
 
-    const coco = join(work, 'val.coco.json');
-    const detect = await cli('detect', join(data, 'images', 'val'), '--conf', '0.001', '--format', 'coco', '--out', coco);
+    const coco = join(work, name, 'val.coco.json');
+    const detect = await cli('detect', val, '--model', model, ...reference, '--conf', '0.001', '--format', 'coco', '--out', coco);
     expect(detect.code, detect.stderr).toBe(0);
     const cocoEval = await cli('eval', '--gt', data, '--gt-format', 'yolo', '--split', 'val', '--pred', coco, '--protocol', 'coco', '--json');
     expect(cocoEval.code, cocoEval.stderr).toBe(0);
@@ -33,8 +53,8 @@ describe('models/pcb-defects card metrics', () => {
     expect(stats[1]).toBeCloseTo(card.metrics.coco.map50, 3);
     expect(stats[0]).toBeCloseTo(card.metrics.coco.map50_95, 3);
 
-    const results = join(work, 'deeppcb-results');
-    const atCard = await cli('detect', join(data, 'images', 'val'), '--format', 'deeppcb', '--out', results);
+    const results = join(work, name, 'deeppcb-results');
+    const atCard = await cli('detect', val, '--model', model, ...reference, '--format', 'deeppcb', '--out', results);
     expect(atCard.code, atCard.stderr).toBe(0);
     const pcbEval = await cli('eval', '--gt', data, '--gt-format', 'yolo', '--split', 'val', '--pred', results, '--protocol', 'deeppcb', '--json');
     expect(pcbEval.code, pcbEval.stderr).toBe(0);

@@ -8,8 +8,10 @@
 #
 # With `--reference diff` it inspects a board against its golden template (the defect-free board of
 # the same design): the network takes the image and its reference stacked as channels and works on the
-# image and the signed difference (image - reference), computed inside the graph. Defect-free boards
-# (images without a label file, e.g. DeepPCB's `_temp` templates) are used as negatives either way.
+# image and the signed difference (image - reference), computed inside the graph; `--reference stack`
+# feeds the two stacked planes to the first convolution as they are. Both take the same input and can
+# learn the same functions (the first layer is linear); they differ in how training starts. Defect-free
+# boards (images without a label file, e.g. DeepPCB's `_temp` templates) are used as negatives either way.
 #
 # The same file runs three ways:
 # - as a Snowflake Notebook on a GPU compute pool (dataset read from a stage, model logged to the
@@ -34,7 +36,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 # Options chosen when this project was emitted (`defectkit notebook emit`); flags override them.
-CONFIG = json.loads("{\"recipe\":\"pcb-detector\",\"name\":\"pcb-defects-ref\",\"version\":\"0.1.0\",\"dataset\":\"/tmp/ref13/yolo\",\"out\":\"runs/pcb-defects-ref\",\"classes\":[\"open\",\"short\",\"mousebite\",\"spur\",\"copper\",\"pin-hole\"],\"channels\":1,\"imgsz\":640,\"crop\":320,\"width\":1,\"epochs\":300,\"batch\":16,\"timeLimitMin\":0,\"gpus\":1,\"stageOut\":\"@DEFECTKIT.TRAINING.DEFECTKIT_STAGE/models/pcb-defects-ref\",\"registryModel\":\"PCB_DEFECTS_REF\"}")
+CONFIG = json.loads("{\"recipe\":\"pcb-detector\",\"name\":\"pcb-defects\",\"version\":\"0.1.0\",\"dataset\":\"@DEFECTKIT_PCB_DEFECTS.TRAINING.DEFECTKIT_STAGE/datasets/pcb-defects\",\"out\":\"runs/pcb-defects\",\"classes\":[\"open\",\"short\",\"mousebite\",\"spur\",\"copper\",\"pin-hole\"],\"channels\":1,\"imgsz\":640,\"crop\":320,\"width\":1,\"epochs\":300,\"batch\":16,\"timeLimitMin\":0,\"gpus\":1,\"stageOut\":\"@DEFECTKIT_PCB_DEFECTS.TRAINING.DEFECTKIT_STAGE/models/pcb-defects\",\"registryModel\":\"PCB_DEFECTS\",\"inspectionLog\":{\"database\":\"DEFECTKIT_PCB_DEFECTS\",\"schema\":\"TRAINING\",\"images\":\"@DEFECTKIT_PCB_DEFECTS.TRAINING.DEFECTKIT_STAGE/inbox/pcb-defects\",\"line\":null,\"shift\":null}}")
 
 # %% [markdown]
 # ## Options
@@ -42,6 +44,110 @@ CONFIG = json.loads("{\"recipe\":\"pcb-detector\",\"name\":\"pcb-defects-ref\",\
 # edit `CONFIG` above, or the `ARGS` overrides below, to change them.
 
 # %%
+def script_argv():
+    """The command-line flags when this file runs as a script, else none.
+
+    A notebook kernel (ipykernel, Snowflake's or any other) and a module import have an argv of their own that is not
+    ours, and no `__file__` in the cell's namespace: the emitted CONFIG is then all there is.
+    """
+    if __name__ != '__main__' or '__file__' not in globals() or not sys.argv:
+        return []
+    here = os.path.realpath(globals()['__file__'])
+    return sys.argv[1:] if os.path.realpath(sys.argv[0]) == here else []
+
+
+# The inspection log's columns, in the order `defectkit snowflake setup` creates them (@defectkit/inspection).
+BOARD_COLUMNS = ['INFERENCE_ID', 'BOARD_ID', 'IMAGE_PATH', 'TIMESTAMP', 'FACTORY_LINE_ID', 'SHIFT', 'MODEL_NAME',
+                 'MODEL_VERSION', 'VERDICT', 'DEFECT_COUNT', 'IMAGE_WIDTH', 'IMAGE_HEIGHT', 'INFERENCE_MS']
+DEFECT_COLUMNS = ['DEFECT_ID', 'INFERENCE_ID', 'BOARD_ID', 'TIMESTAMP', 'DETECTED_CLASS', 'CONFIDENCE_SCORE',
+                  'BOUNDING_BOX_COORDINATES', 'MODEL_NAME', 'MODEL_VERSION', 'FACTORY_LINE_ID', 'SHIFT', 'SOURCE',
+                  'REVIEW_VERDICT', 'REVIEWER', 'REVIEWED_AT']
+
+
+def add_inspection_log_args(p):
+    """Flags of the batch-inference step (defaults from CONFIG['inspectionLog'])."""
+    cfg = CONFIG.get('inspectionLog') or {}
+    p.add_argument('--infer-images', default=cfg.get('images', ''),
+                   help='stage folder of board images to run the logged model on ("" skips the step)')
+    p.add_argument('--log-database', default=cfg.get('database', ''), help='database of the inspection log tables')
+    p.add_argument('--log-schema', default=cfg.get('schema', ''), help='schema of the inspection log tables')
+    p.add_argument('--line', default=cfg.get('line'), help='FACTORY_LINE_ID of the logged boards')
+    p.add_argument('--shift', default=cfg.get('shift'), help='SHIFT of the logged boards')
+
+
+def stable_id(*parts):
+    """A UUID-shaped id from a SHA-256 of the parts (the same scheme as `defectkit log`): re-running logs no duplicates."""
+    import hashlib
+    digest = hashlib.sha256(json.dumps(list(parts), separators=(',', ':'), ensure_ascii=False).encode('utf-8')).hexdigest()
+    return f'{digest[:8]}-{digest[8:12]}-{digest[12:16]}-{digest[16:20]}-{digest[20:32]}'
+
+
+def iso_millis(at):
+    """`2026-11-30T06:00:00.000Z`: the UTC text JavaScript's toISOString writes (part of the ids)."""
+    return at.strftime('%Y-%m-%dT%H:%M:%S.') + f'{at.microsecond // 1000:03d}Z'
+
+
+def inspection_rows(image_path, index, prediction, model_name, model_version, at, line=None, shift=None, inference_ms=None):
+    """One board's log rows from one PREDICT answer: (board row, defect rows), dicts keyed by the log's columns.
+
+    Clean boards get a row too (VERDICT 'pass'), so yield can be computed; every detection is a model call
+    (SOURCE 'model') waiting for review (REVIEW_VERDICT NULL).
+    """
+    detections = prediction.get('DETECTIONS') or []
+    if isinstance(detections, str):
+        detections = json.loads(detections)
+    board_id = os.path.splitext(os.path.basename(image_path))[0]
+    inference_id = stable_id(iso_millis(at), model_name, model_version, index, image_path)
+    board = {'INFERENCE_ID': inference_id, 'BOARD_ID': board_id, 'IMAGE_PATH': image_path, 'TIMESTAMP': at,
+             'FACTORY_LINE_ID': line, 'SHIFT': shift, 'MODEL_NAME': model_name, 'MODEL_VERSION': model_version,
+             'VERDICT': 'fail' if detections else 'pass', 'DEFECT_COUNT': len(detections),
+             'IMAGE_WIDTH': int(prediction['WIDTH']), 'IMAGE_HEIGHT': int(prediction['HEIGHT']), 'INFERENCE_MS': inference_ms}
+    defects = [{'DEFECT_ID': stable_id(inference_id, n), 'INFERENCE_ID': inference_id, 'BOARD_ID': board_id, 'TIMESTAMP': at,
+                'DETECTED_CLASS': d['label'], 'CONFIDENCE_SCORE': float(d['score']),
+                'BOUNDING_BOX_COORDINATES': json.dumps([float(d['x1']), float(d['y1']), float(d['x2']), float(d['y2'])]),
+                'MODEL_NAME': model_name, 'MODEL_VERSION': model_version, 'FACTORY_LINE_ID': line, 'SHIFT': shift,
+                'SOURCE': 'model', 'REVIEW_VERDICT': None,
+                'REVIEWER': None, 'REVIEWED_AT': None} for n, d in enumerate(detections)]
+    return board, defects
+
+
+def batch_inference(session, model_version, images_stage, database, schema, line=None, shift=None, batch=16, log=print):
+    """Runs the logged model's PREDICT on every image under a stage folder and appends the boards and their defect
+    calls to the inspection log (BOARD_INSPECTIONS, DEFECT_LOGS: create them with `defectkit snowflake setup`)."""
+    import datetime
+    import pandas as pd
+    images_stage = images_stage.rstrip('/')
+    prefix = images_stage.split('/', 1)[1] + '/' if '/' in images_stage else ''
+    rels = []
+    for r in session.sql(f"LIST {images_stage}/").collect():
+        name = r['name']
+        rel = name.split('/', 1)[1][len(prefix):] if '/' in name else name
+        if rel.lower().endswith(('.jpg', '.jpeg', '.png', '.bmp', '.tif', '.tiff')):
+            rels.append(rel)
+    if not rels:
+        log(f'batch inference: no images under {images_stage}: nothing logged')
+        return 0
+    at = datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
+    boards, defects = [], []
+    for start in range(0, len(rels), batch):
+        chunk = rels[start:start + batch]
+        images = [session.file.get_stream(f'{images_stage}/{rel}').read() for rel in chunk]
+        t0 = time.time()
+        out = model_version.run(pd.DataFrame({'IMAGE': images}), function_name='predict')
+        ms = (time.time() - t0) * 1000 / len(chunk)
+        for i, (rel, row) in enumerate(zip(chunk, out.to_dict('records'))):
+            board, calls = inspection_rows(f'{images_stage}/{rel}', start + i, row, model_version.model_name,
+                                           model_version.version_name, at, line, shift, ms)
+            boards.append(board)
+            defects += calls
+    for table, rows, columns in (('BOARD_INSPECTIONS', boards, BOARD_COLUMNS), ('DEFECT_LOGS', defects, DEFECT_COLUMNS)):
+        if rows:
+            session.write_pandas(pd.DataFrame(rows, columns=columns), table, database=database, schema=schema,
+                                 quote_identifiers=True, auto_create_table=False, overwrite=False)
+    log(f'batch inference: {len(boards)} boards, {len(defects)} defect calls logged to {database}.{schema}')
+    return len(boards)
+
+
 def parse_args(argv=None):
     p = argparse.ArgumentParser(description='DefectKit pcb-detector training')
     p.add_argument('--local', action='store_true', help='read a local YOLO folder, write to a local folder')
@@ -53,8 +159,8 @@ def parse_args(argv=None):
     p.add_argument('--imgsz', type=int, default=CONFIG['imgsz'], help='network input size (square)')
     p.add_argument('--crop', type=int, default=CONFIG['crop'], help='training crop size, 0 = whole image')
     p.add_argument('--near-defect', type=float, default=0.8, help='share of crops that contain a defect')
-    p.add_argument('--reference', default=CONFIG.get('reference', 'none'), choices=['none', 'diff'],
-                   help='none: the image alone; diff: the image and its golden reference (X_test.jpg pairs with X_temp.jpg beside it; a template is its own reference)')
+    p.add_argument('--reference', default=CONFIG.get('reference', 'none'), choices=['none', 'diff', 'stack'],
+                   help='none: the image alone; diff: the image and its golden reference (X_test.jpg pairs with X_temp.jpg beside it; a template is its own reference), the network working on the image and image - reference; stack: the same input, the two planes as they are')
     p.add_argument('--reference-shift', type=int, default=2, help='training: shift the reference by up to N pixels (misalignment on a real line)')
     p.add_argument('--clean-share', type=float, default=0.25, help='share of training crops cut from defect-free images (images without labels), when there are any')
     p.add_argument('--width', type=float, default=CONFIG['width'], help='channel multiplier')
@@ -68,20 +174,18 @@ def parse_args(argv=None):
     p.add_argument('--device', default='auto')
     p.add_argument('--gpus', type=int, default=CONFIG.get('gpus', 1), help='recorded only: this recipe trains on one GPU (use faster-rcnn or ultralytics for several)')
     p.add_argument('--resume', action='store_true', help='continue from <out>/last.pt')
+    p.add_argument('--init', default='', help='start from the weights of another run of this recipe (its best.pt or last.pt, same width); a single-image run can seed a --reference run')
     p.add_argument('--eval-every', type=int, default=1, help='validate every N epochs')
     p.add_argument('--seed', type=int, default=0)
     p.add_argument('--max-images', type=int, default=0, help='use only the first N images of each split (smoke runs)')
     p.add_argument('--stage-out', default=CONFIG.get('stageOut', ''), help='Snowflake: stage path for outputs')
     p.add_argument('--registry-model', default=CONFIG.get('registryModel', ''), help='Snowflake: Model Registry name')
+    add_inspection_log_args(p)
     return p.parse_args(argv)
 
 
-def in_notebook():
-    return 'ipykernel' in sys.modules
-
-
 # In a notebook there is no command line: use the emitted defaults.
-ARGS = parse_args([] if in_notebook() else None)
+ARGS = parse_args(script_argv())
 
 # %% [markdown]
 # ## Dataset
@@ -95,6 +199,24 @@ def read_yaml(path):
     import yaml
     with open(path, 'r', encoding='utf-8') as f:
         return yaml.safe_load(f)
+
+
+def open_yolo_dataset(data_dir, wanted):
+    """Reads `data.yaml` of a YOLO folder (a local one or the stage copy): (class names, split root, spec).
+
+    `wanted` (the --classes names, or empty) must equal the yaml's names. Split folders are relative to the yaml's
+    `path`; a `path` that does not exist here (the machine that wrote it) falls back to the yaml's own folder.
+    """
+    spec = read_yaml(data_dir / 'data.yaml')
+    names = spec['names']
+    names = [names[k] for k in sorted(names)] if isinstance(names, dict) else list(names)
+    if wanted and list(wanted) != names:
+        raise ValueError(f'{data_dir / "data.yaml"}: names {names} differ from --classes {list(wanted)}')
+    root = Path(spec.get('path') or data_dir)
+    root = root if root.is_absolute() else data_dir / root
+    if not root.is_dir():
+        root = data_dir
+    return names, root, spec
 
 
 def list_split(root, entry):
@@ -627,6 +749,33 @@ def pick_device(name):
     return torch.device('cuda' if torch.cuda.is_available() else 'cpu')
 
 
+def init_weights(model, ema, path):
+    """Seeds `model` (and its EMA) with the weights of another run of this recipe. Every tensor must match in shape,
+    except the first convolution of a reference model seeded from a single-image run: its image channels take the
+    single-image weights and its second plane (difference or reference) starts at zero, so training begins from
+    exactly the single-image detector and learns what the reference adds."""
+    ck = torch.load(path, map_location='cpu', weights_only=False)
+    src = ck.get('ema', ck['model'])
+    own = model.state_dict()
+    if set(src) != set(own):
+        raise ValueError(f'--init {path}: not a checkpoint of this network (tensors differ: {sorted(set(src) ^ set(own))[:4]})')
+    widened = []
+    for name, t in src.items():
+        mine = own[name]
+        if t.shape == mine.shape:
+            mine.copy_(t)
+        elif t.ndim == 4 and mine.ndim == 4 and t.shape[0] == mine.shape[0] and t.shape[2:] == mine.shape[2:] \
+                and mine.shape[1] == 2 * t.shape[1]:
+            mine.zero_()
+            mine[:, :t.shape[1]].copy_(t)
+            widened.append(name)
+        else:
+            raise ValueError(f'--init {path}: {name} has shape {tuple(t.shape)}, this network {tuple(mine.shape)} (another width?)')
+    model.load_state_dict(own)
+    ema.model.load_state_dict(own)
+    return f'initialised from {path}' + (f' ({", ".join(widened)}: reference plane started at zero)' if widened else '')
+
+
 def train(args, data_dir, out_dir, log=print):
     out_dir.mkdir(parents=True, exist_ok=True)
     device = pick_device(args.device)
@@ -634,17 +783,10 @@ def train(args, data_dir, out_dir, log=print):
         torch.set_num_threads(args.threads)
     random.seed(args.seed); np.random.seed(args.seed); torch.manual_seed(args.seed)
     rng = np.random.default_rng(args.seed)
-    spec = read_yaml(data_dir / 'data.yaml')
-    names = spec['names']
-    names = [names[k] for k in sorted(names)] if isinstance(names, dict) else list(names)
-    args.class_names = [c for c in args.classes.split(',') if c] or names
-    if args.class_names != names:
-        raise ValueError(f'{data_dir / "data.yaml"}: names {names} differ from --classes {args.class_names}')
+    args.class_names = [c for c in args.classes.split(',') if c]
+    names, root, spec = open_yolo_dataset(data_dir, args.class_names)
+    args.class_names = args.class_names or names
     nc = len(names)
-    root = Path(spec.get('path') or data_dir)
-    root = root if root.is_absolute() else data_dir / root
-    if not root.is_dir():  # data.yaml's path is where it was written; a stage copy has moved
-        root = data_dir
     t0 = time.time()
     _, tr_images, tr_labels = load_split(root, spec['train'], args, nc)
     _, va_images, va_labels = load_split(root, spec['val'], args, nc)
@@ -662,6 +804,8 @@ def train(args, data_dir, out_dir, log=print):
     criterion = DetectionLoss(nc)
     state = {'epoch': 0, 'elapsed': 0.0, 'best': -1.0, 'best_epoch': -1, 'history': []}
     last, best = out_dir / 'last.pt', out_dir / 'best.pt'
+    if args.init and not (args.resume and last.exists()):
+        log(init_weights(model, ema, args.init))
     if args.resume and last.exists():
         ck = torch.load(last, map_location=device, weights_only=False)
         model.load_state_dict(ck['model']); ema.model.load_state_dict(ck['ema']); ema.updates = ck['ema_updates']
@@ -807,6 +951,7 @@ def write_card(args, names, out_dir, state, ck, data_desc, device, log=print):
             'batch': args.batch, 'lr': args.lr, 'epochs': args.epochs, 'timeLimitMin': args.time_limit_min,
             'nearDefect': args.near_defect, 'seed': args.seed, 'reference': args.reference,
             'referenceShift': args.reference_shift, 'cleanShare': args.clean_share,
+            **({'init': os.path.basename(args.init)} if args.init else {}),
             'parameters': sum(p.numel() for p in PcbDetector(len(names), args.channels, args.width, args.reference).parameters())}},
         'training': {'data': data_desc, 'epochs': state['epoch'], 'bestEpoch': state['best_epoch'],
                      'seconds': round(state['elapsed']), 'device': str(device), 'threads': torch.get_num_threads(),
@@ -917,9 +1062,10 @@ def log_to_registry(session, out_dir, card, model_name, comment=None):
 
 # %%
 def main(args):
-    out_dir = Path(args.out)
+    # Absolute: distributed workers and libraries may run in another working directory.
+    out_dir = Path(args.out).resolve()
     if args.local:
-        data_dir = Path(args.data)
+        data_dir = Path(args.data).resolve()
         state, names, _ = train(args, data_dir, out_dir)
         ck = export_onnx(args, names, out_dir, state)
         write_card(args, names, out_dir, state, ck, str(args.data), pick_device(args.device))
@@ -934,7 +1080,9 @@ def main(args):
         stage_upload(session, [out_dir / 'model.onnx', out_dir / 'model.json'], args.stage_out)
     if args.registry_model:
         comment = f"{card['name']} ({card['recipe']['name']}), val mAP50 {card['metrics']['coco']['map50']:.3f}"
-        log_to_registry(session, out_dir, card, args.registry_model, comment=comment)
+        version = log_to_registry(session, out_dir, card, args.registry_model, comment=comment)
+        if args.infer_images:
+            batch_inference(session, version, args.infer_images, args.log_database, args.log_schema, args.line, args.shift)
 
 
 if __name__ == '__main__':
