@@ -50,6 +50,34 @@ function make(): { detector: LocalDetector<number>; backend: FakeBackend } {
   return { detector: new LocalDetector(backend, preprocessor, spec, { conf: 0.3 }), backend };
 }
 
+/**
+ * A fake backend whose runs are held until `releaseRuns` lets them go, one at a time: the most runs in flight does not
+ * depend on timing. `concurrentRuns` is what its info declares.
+ */
+function heldBackend(concurrentRuns: number | undefined): { backend: FakeBackend; maxInFlight: () => number; releaseRuns: (count: number) => Promise<void> } {
+  let inFlight = 0;
+  let most = 0;
+  const release: (() => void)[] = [];
+  const backend = new FakeBackend();
+  if (concurrentRuns) backend.info!.concurrentRuns = concurrentRuns;
+  const run = backend.run.bind(backend);
+  backend.run = async (inputs) => {
+    most = Math.max(most, ++inFlight);
+    await new Promise<void>((resolve) => release.push(resolve));
+    inFlight--;
+    return run(inputs);
+  };
+  const releaseRuns = async (count: number): Promise<void> => {
+    // Let every run that can start, start; then release them one by one.
+    for (let settled = 0; settled < count; ) {
+      await new Promise((resolve) => setImmediate(resolve));
+      const next = release.shift();
+      if (next) (next(), settled++);
+    }
+  };
+  return { backend, maxInFlight: () => most, releaseRuns };
+}
+
 describe('LocalDetector', () => {
   it('maps boxes back to original pixels, labels them and reports timings', async () => {
     const { detector } = make();
@@ -172,19 +200,7 @@ describe('LocalDetector', () => {
 
   it('keeps as many runs in flight as the backend declares (info.concurrentRuns), never more', async () => {
     for (const declared of [undefined, 2, 3]) {
-      let inFlight = 0;
-      let maxInFlight = 0;
-      const release: (() => void)[] = [];
-      const backend = new FakeBackend();
-      if (declared) backend.info!.concurrentRuns = declared;
-      const run = backend.run.bind(backend);
-      backend.run = async (inputs) => {
-        maxInFlight = Math.max(maxInFlight, ++inFlight);
-        // Held until the test lets it go: the count of runs in flight does not depend on timing.
-        await new Promise<void>((resolve) => release.push(resolve));
-        inFlight--;
-        return run(inputs);
-      };
+      const { backend, maxInFlight, releaseRuns } = heldBackend(declared);
       const spec = resolveModelSpec({ info: backend.info!, overrides: { classes: ['a', 'b'], input: { channels: 1, width: 32, height: 32 } } });
       const detector = new LocalDetector(backend, preprocessor, spec, { conf: 0.3 });
       const done = (async () => {
@@ -192,14 +208,9 @@ describe('LocalDetector', () => {
         for await (const o of detector.detectAll([0.4, 0.5, 0.6, 0.7, 0.8], { concurrency: 4 })) scores.push(o.ok ? Math.round(o.result.detections[0]!.score * 10) / 10 : -1);
         return scores;
       })();
-      // Let every run that can start, start; then release them one by one.
-      for (let settled = 0; settled < 5; ) {
-        await new Promise((resolve) => setImmediate(resolve));
-        const next = release.shift();
-        if (next) (next(), settled++);
-      }
+      await releaseRuns(5);
       expect(await done).toEqual([0.4, 0.5, 0.6, 0.7, 0.8]);
-      expect(maxInFlight).toBe(Math.min(declared ?? 1, 4));
+      expect(maxInFlight()).toBe(Math.min(declared ?? 1, 4));
     }
   });
 
@@ -214,28 +225,13 @@ describe('LocalDetector', () => {
     };
     const merged: unknown[] = [];
     for (const declared of [undefined, 2]) {
-      let inFlight = 0;
-      let maxInFlight = 0;
-      const release: (() => void)[] = [];
-      const backend = new FakeBackend();
-      if (declared) backend.info!.concurrentRuns = declared;
-      const run = backend.run.bind(backend);
-      backend.run = async (inputs) => {
-        maxInFlight = Math.max(maxInFlight, ++inFlight);
-        await new Promise<void>((resolve) => release.push(resolve));
-        inFlight--;
-        return run(inputs);
-      };
+      const { backend, maxInFlight, releaseRuns } = heldBackend(declared);
       const spec = resolveModelSpec({ info: backend.info!, overrides: { classes: ['a', 'b'], input: { channels: 1, width: 32, height: 32 } } });
       const detector = new LocalDetector(backend, whole, spec, { conf: 0.3 });
       const done = detector.detect(0.8, { tile: { size: 32, overlap: 0, batch: 1 } });
-      for (let settled = 0; settled < 4; ) {
-        await new Promise((resolve) => setImmediate(resolve));
-        const next = release.shift();
-        if (next) (next(), settled++);
-      }
+      await releaseRuns(4);
       const result = await done;
-      expect(maxInFlight).toBe(declared ?? 1);
+      expect(maxInFlight()).toBe(declared ?? 1);
       expect(result.detections).toHaveLength(4);
       merged.push(result.detections);
     }
