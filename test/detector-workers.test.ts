@@ -41,6 +41,10 @@ describe('loadDetector with workers', () => {
     }
   });
 
+  it('refuses a worker count outside 0..64 naming the field, before loading anything', async () => {
+    for (const workers of [Number.NaN, -1, 65]) await expect(loadDetector(defaultModelDir(), { workers })).rejects.toMatchObject({ code: 'INVALID_OPTION', details: { field: 'workers' } });
+  });
+
   it('lets the process exit when the app never disposes the detector (idle workers are not waited for)', async () => {
     const script = [
       "import('@defectkit/backend-node').then(async ({ loadDetector }) => {",

@@ -76,7 +76,8 @@ export async function loadDetector(model: string = defaultModelDir(), options: L
   const files = findModelFiles(model);
   let card: ModelCard | undefined;
   if (files.card) card = parseModelCardText(await readFile(files.card, 'utf8'), files.card);
-  const backend = new OnnxNodeBackend(options.workers ? { workers: options.workers } : {});
+  // Any given count goes to the backend, which refuses one outside 0..64 (NaN, -1) instead of running in-process.
+  const backend = new OnnxNodeBackend(options.workers !== undefined ? { workers: options.workers } : {});
   await backend.load(files.onnx, { device: options.device ?? 'cpu', ...(options.threads ? { threads: options.threads } : {}) });
   const preprocessor = new SharpPreprocessor(options.maxPixels ? { maxPixels: options.maxPixels } : {});
   return detectorFromBackend(backend, { card, preprocessor, spec: options.spec, detect: options });
