@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp, { type CreateRaw } from 'sharp';
 import { describe, expect, it } from 'vitest';
@@ -148,6 +148,12 @@ describe('SharpPreprocessor bad input', () => {
 
   it('names a missing file', async () => {
     await expectError(join(dir, 'nope.jpg'), 'IMAGE_NOT_FOUND', /nope\.jpg/);
+  });
+
+  it('names a folder given as an image', async () => {
+    const folder = join(dir, 'boards.jpg');
+    mkdirSync(folder, { recursive: true });
+    await expectError(folder, 'IMAGE_DECODE', /boards\.jpg/);
   });
 
   it('refuses an image over the pixel limit', async () => {
