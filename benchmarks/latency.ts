@@ -1,8 +1,9 @@
 // Detection latency per stage, CPU and CUDA, batch 1 and 8, and folder throughput against the bare model:
 //   npx tsx benchmarks/latency.ts [--model models/pcb-defects] [--images <dir>] [--runs 40] [--warmup 5] [--folder-rounds 3] [--out benchmarks/results/latency.json]
-// Folder throughput: `detectAll` over the images (decode, preprocess, run, decode outputs; concurrency 1 and 2)
-// against a loop of bare backend runs (one `session.run` each) on tensors prepared beforehand, interleaved in the
-// same process, rounds alternating, so load on the machine hits both alike; ratio = bare time / folder time.
+// Folder throughput: `detectAll` over the images (decode, preprocess, run, decode outputs; in-process, with worker
+// threads, and with one inference thread so a core is left for decoding) against a loop of bare backend runs (one
+// `session.run` each, the same inference threads) on tensors prepared beforehand, interleaved in the same process,
+// rounds alternating, so load on the machine hits both alike; ratio = bare time / folder time.
 // Prints a table, writes the JSON and, for the shipped model (or with --readme), rewrites the "Latency" section of
 // benchmarks/README.md (other sections are left alone). Images default to DeepPCB test images under DEEPPCB_DIR.
 import { readFileSync } from 'node:fs';
@@ -126,24 +127,29 @@ interface FolderRow {
   /** `in-process`: one session on the main thread; `workers`: `loadDetector(..., { workers })`. */
   mode: 'in-process' | 'workers';
   workers: number;
+  /** Intra-op threads of each session (0: onnxruntime's default, all cores). */
+  threads: number;
   concurrency: number;
   folderMs: number;
-  /** The baseline: a loop of bare `session.run` (in-process, all cores) on tensors prepared beforehand. */
+  /** The baseline: a loop of bare `session.run` (in-process, the same inference threads) on tensors prepared beforehand. */
   bareMs: number;
   ratio: number;
 }
 const FOLDER_WORKERS = 2;
 async function folderThroughput(rounds: number): Promise<{ rows: FolderRow[]; barePooledMs: number | undefined }> {
+  const perWorker = Math.max(1, Math.floor(cpus().length / FOLDER_WORKERS));
   const detector = await loadDetector(modelDir, { device: 'cpu' });
-  const pooled = await loadDetector(modelDir, { device: 'cpu', workers: FOLDER_WORKERS, threads: Math.max(1, Math.floor(cpus().length / FOLDER_WORKERS)) });
+  const single = await loadDetector(modelDir, { device: 'cpu', threads: 1 });
+  const pooled = await loadDetector(modelDir, { device: 'cpu', workers: FOLDER_WORKERS, threads: perWorker });
+  const pooledSingle = await loadDetector(modelDir, { device: 'cpu', workers: 1, threads: 1 });
   try {
-    const { spec, backend, preprocessor } = detector;
+    const { spec, preprocessor } = detector;
     if (spec.input.reference) return { rows: [], barePooledMs: undefined };
     const tensors = await Promise.all(images.map((i) => preprocessor.prepare(i, spec.input)));
     const feed = (t: (typeof tensors)[number]) => ({ [spec.input.name]: { type: 'float32' as const, data: t.data, dims: spec.input.batchAxis ? [1, ...t.dims] : [...t.dims] } });
-    const bare = async (): Promise<number> => {
+    const bare = async (d: NodeDetector): Promise<number> => {
       const t0 = performance.now();
-      for (const t of tensors) await backend.run(feed(t));
+      for (const t of tensors) await d.backend.run(feed(t));
       return (performance.now() - t0) / tensors.length;
     };
     // The most the workers' sessions give on prepared tensors: one run in flight per worker.
@@ -161,31 +167,35 @@ async function folderThroughput(rounds: number): Promise<{ rows: FolderRow[]; ba
       for await (const o of d.detectAll(images, { concurrency, batchSize: 1 })) if (!o.ok) throw o.error;
       return (performance.now() - t0) / images.length;
     };
+    // Each folder mode against the bare loop with the same inference threads. The last pair leaves a core free for
+    // decoding (one inference thread), which shows what the pipeline costs when it does not compete for the cores.
     const modes = [
-      { mode: 'in-process' as const, workers: 0, concurrency: 1, run: () => folder(detector, 1) },
-      { mode: 'in-process' as const, workers: 0, concurrency: 2, run: () => folder(detector, 2) },
-      { mode: 'workers' as const, workers: FOLDER_WORKERS, concurrency: 2 * FOLDER_WORKERS, run: () => folder(pooled, 2 * FOLDER_WORKERS) },
+      { mode: 'in-process' as const, workers: 0, threads: 0, concurrency: 1, run: () => folder(detector, 1), bare: () => bare(detector) },
+      { mode: 'in-process' as const, workers: 0, threads: 0, concurrency: 2, run: () => folder(detector, 2), bare: () => bare(detector) },
+      { mode: 'workers' as const, workers: FOLDER_WORKERS, threads: perWorker, concurrency: 2 * FOLDER_WORKERS, run: () => folder(pooled, 2 * FOLDER_WORKERS), bare: () => bare(detector) },
+      { mode: 'workers' as const, workers: 1, threads: 1, concurrency: 2, run: () => folder(pooledSingle, 2), bare: () => bare(single) },
     ];
-    await bare(); // warm-up
-    await barePooled();
-    for (const m of modes) await m.run();
+    await barePooled(); // warm-up
+    for (const m of modes) {
+      await m.bare();
+      await m.run();
+    }
     const samples = modes.map(() => ({ folder: [] as number[], bare: [] as number[] }));
     const pooledSamples: number[] = [];
     for (let r = 0; r < rounds; r++) {
       for (const [i, m] of modes.entries()) {
-        samples[i]!.bare.push(await bare());
+        samples[i]!.bare.push(await m.bare());
         samples[i]!.folder.push(await m.run());
       }
       pooledSamples.push(await barePooled());
     }
     const med = (v: number[]): number => quantile([...v].sort((a, b) => a - b), 0.5);
     return {
-      rows: modes.map((m, i) => ({ mode: m.mode, workers: m.workers, concurrency: m.concurrency, folderMs: med(samples[i]!.folder), bareMs: med(samples[i]!.bare), ratio: med(samples[i]!.bare) / med(samples[i]!.folder) })),
+      rows: modes.map((m, i) => ({ mode: m.mode, workers: m.workers, threads: m.threads, concurrency: m.concurrency, folderMs: med(samples[i]!.folder), bareMs: med(samples[i]!.bare), ratio: med(samples[i]!.bare) / med(samples[i]!.folder) })),
       barePooledMs: med(pooledSamples),
     };
   } finally {
-    await detector.dispose();
-    await pooled.dispose();
+    for (const d of [detector, single, pooled, pooledSingle]) await d.dispose();
   }
 }
 const { rows: folderRows, barePooledMs } = values.devices!.split(',').includes('cpu') ? await folderThroughput(Number(values['folder-rounds'])) : { rows: [], barePooledMs: undefined };
@@ -202,7 +212,9 @@ for (const r of rows) {
   console.log(`${r.device.padEnd(7)}${`${r.batch}${r.batch > 1 && !r.realBatch ? 's' : ''}`.padStart(6)}${STAGES.map((s) => `${f(r.stats![s].median)}${f(r.stats![s].p90)}`).join('')}   ${(r.overhead! * 100).toFixed(1)}%`);
 }
 console.log('overhead = (total - inference) / inference on the medians; batch "8s" = sequential (fixed batch axis)');
-const folderLabel = (r: FolderRow): string => (r.mode === 'workers' ? `${r.workers} worker threads, concurrency ${r.concurrency}` : `in-process, concurrency ${r.concurrency}`);
+const threadsLabel = (r: FolderRow): string => (r.threads === 0 ? 'all cores' : `${r.threads} inference thread${r.threads === 1 ? '' : 's'}${r.workers > 1 ? ' each' : ''}`);
+const folderLabel = (r: FolderRow): string =>
+  `${r.mode === 'workers' ? `${r.workers} worker thread${r.workers === 1 ? '' : 's'}` : 'in-process'}, ${threadsLabel(r)}, concurrency ${r.concurrency}`;
 for (const r of folderRows)
   console.log(`folder (detectAll, ${folderLabel(r)}): ${r.folderMs.toFixed(2)} ms/image; bare session.run on prepared tensors: ${r.bareMs.toFixed(2)} ms/image; ratio ${r.ratio.toFixed(3)}`);
 if (barePooledMs !== undefined) console.log(`bare runs on the ${FOLDER_WORKERS} workers' sessions, prepared tensors, ${FOLDER_WORKERS} in flight: ${barePooledMs.toFixed(2)} ms/image`);
@@ -241,7 +253,7 @@ if (values.readme || values.model === undefined) {
       .map((r) => `- CPU batch ${r.batch}: overhead ${(r.overhead! * 100).toFixed(1)}% against the aim of 10%: ${r.overhead! < 0.1 ? 'met' : 'not met'} (decode ${r.stats!.decode.median.toFixed(1)} ms + preprocess ${r.stats!.preprocess.median.toFixed(1)} ms + postprocess ${r.stats!.postprocess.median.toFixed(1)} ms beside ${r.stats!.inference.median.toFixed(1)} ms of inference).`),
     ...folderRows.map(
       (r) =>
-        `- Folder throughput, CPU, \`detectAll\` ${folderLabel(r)}: ${r.folderMs.toFixed(1)} ms per image against ${r.bareMs.toFixed(1)} ms for a loop of bare \`session.run\` on tensors prepared beforehand (same run, rounds interleaved): ratio ${r.ratio.toFixed(3)} (aim 0.95: ${r.ratio >= 0.95 ? 'met' : 'not met'}).`,
+        `- Folder throughput, CPU, \`detectAll\` ${folderLabel(r)}: ${r.folderMs.toFixed(1)} ms per image against ${r.bareMs.toFixed(1)} ms for a loop of bare \`session.run\` (${r.threads === 1 ? '1 inference thread' : 'all cores'}) on tensors prepared beforehand (same run, rounds interleaved): ratio ${r.ratio.toFixed(3)} (aim 0.95: ${r.ratio >= 0.95 ? 'met' : 'not met'}).`,
     ),
     ...(barePooledMs === undefined
       ? []

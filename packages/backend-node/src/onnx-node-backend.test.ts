@@ -67,6 +67,28 @@ describe('OnnxNodeBackend in worker threads', () => {
     await backend.dispose();
   });
 
+  it('takes handed-over inputs without a copy (left detached) and still copies a view into a larger buffer', async () => {
+    const pooled = new OnnxNodeBackend({ workers: 1 });
+    const inProcess = new OnnxNodeBackend();
+    await pooled.load(fixture);
+    await inProcess.load(fixture);
+    const want = (await inProcess.run({ images: input(0.4) })).output0!.data;
+    const whole = input(0.4);
+    expect((await pooled.run({ images: whole }, { handOver: true })).output0!.data).toEqual(want);
+    expect(whole.data.length).toBe(0); // transferred to the worker thread, not copied
+    const n = 3 * 320 * 320;
+    const backing = new Float32Array(n + 8).fill(0.4);
+    const view = backing.subarray(8);
+    expect((await pooled.run({ images: { type: 'float32', data: view, dims: [1, 3, 320, 320] } }, { handOver: true })).output0!.data).toEqual(want);
+    expect(view.length).toBe(n); // part of a larger buffer: copied, so the rest of the buffer stays the caller's
+    // In-process sessions read the caller's memory in place, handed over or not.
+    const kept = input(0.4);
+    expect((await inProcess.run({ images: kept }, { handOver: true })).output0!.data).toEqual(want);
+    expect(kept.data.length).toBe(n);
+    await pooled.dispose();
+    await inProcess.dispose();
+  });
+
   it('a worker that dies fails its run and every later one with BACKEND_RUN, and dispose still returns', async () => {
     const backend = new OnnxNodeBackend({ workers: 2 });
     await backend.load(fixture);

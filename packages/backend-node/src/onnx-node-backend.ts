@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { InvalidArgumentError } from '@defectkit/core';
-import { BackendError, ortBackendInfo, runOrtSession, type Backend, type BackendInfo, type BackendLoadOptions, type OrtSessionLike, type Tensor } from '@defectkit/detector';
+import { BackendError, ortBackendInfo, runOrtSession, type Backend, type BackendInfo, type BackendLoadOptions, type BackendRunOptions, type OrtSessionLike, type Tensor } from '@defectkit/detector';
 import { ModelLoadError } from './errors.js';
 import { cudaMissingReason, cudaUnavailable, providerPlan } from './execution-provider.js';
 import { disableOnnxRuntimeTelemetry } from './onnxruntime-telemetry.js';
@@ -113,11 +113,16 @@ export class OnnxNodeBackend implements Backend {
     throw new ModelLoadError('MODEL_LOAD', `onnxruntime cannot load ${source}: ${(lastError as Error)?.message ?? lastError}`, { file: source }, { cause: lastError });
   }
 
-  async run(inputs: Readonly<Record<string, Tensor>>): Promise<Record<string, Tensor>> {
+  async run(inputs: Readonly<Record<string, Tensor>>, options: BackendRunOptions = {}): Promise<Record<string, Tensor>> {
     const session = this.session;
     if (!session) throw new BackendError('BACKEND_NOT_LOADED', 'run() called before load() or after dispose()', {});
     const runtime = onnxruntime();
-    return runOrtSession(session, inputs, (tensor) => new runtime.Tensor(tensor.type, tensor.data, tensor.dims), 'onnxruntime-node');
+    // A worker pool moves handed-over inputs to its thread instead of copying them (about 0.5 ms per 640x640 board).
+    const target: OrtSessionLike =
+      options.handOver && session instanceof OnnxWorkerPool
+        ? { inputMetadata: session.inputMetadata, outputMetadata: session.outputMetadata, run: (feeds) => session.run(feeds, true) }
+        : session;
+    return runOrtSession(target, inputs, (tensor) => new runtime.Tensor(tensor.type, tensor.data, tensor.dims), 'onnxruntime-node');
   }
 
   private async disposeNow(): Promise<void> {

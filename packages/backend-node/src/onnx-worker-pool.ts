@@ -77,6 +77,8 @@ type WorkerReply =
 interface Job {
   id: number;
   inputs: Readonly<Record<string, OrtTensorLike>>;
+  /** The caller handed the inputs over: arrays that own their whole buffer move to the worker without a copy. */
+  handOver: boolean;
   resolve: (outputs: Record<string, OrtTensorLike>) => void;
   reject: (error: unknown) => void;
 }
@@ -163,11 +165,14 @@ export class OnnxWorkerPool implements OrtSessionLike {
     return this.lanes.length;
   }
 
-  /** Runs the model once on an idle worker (queued while all are busy). */
-  run(inputs: Readonly<Record<string, OrtTensorLike>>): Promise<Record<string, OrtTensorLike>> {
+  /**
+   * Runs the model once on an idle worker (queued while all are busy). Inputs are copied to the worker unless
+   * `handOver`: then an array that spans its whole buffer is transferred, which leaves it detached for the caller.
+   */
+  run(inputs: Readonly<Record<string, OrtTensorLike>>, handOver = false): Promise<Record<string, OrtTensorLike>> {
     if (this.broken) return Promise.reject(this.broken);
     return new Promise((resolve, reject) => {
-      this.queue.push({ id: this.nextId++, inputs, resolve, reject });
+      this.queue.push({ id: this.nextId++, inputs, handOver, resolve, reject });
       this.dispatch();
     });
   }
@@ -195,16 +200,17 @@ export class OnnxWorkerPool implements OrtSessionLike {
       lane.job = job;
       lane.worker.ref();
       const inputs: Record<string, { type: string; bytes: ArrayBuffer; dims: readonly number[] }> = {};
-      const transfer: ArrayBuffer[] = [];
+      const transfer = new Set<ArrayBuffer>();
       for (const [name, t] of Object.entries(job.inputs)) {
-        // A copy of exactly the tensor's bytes moves to the worker; the caller keeps its array (a Buffer too, whose
-        // slice() would be a view of the caller's memory).
         const view = t.data as ArrayBufferView;
-        const bytes = (view.buffer as ArrayBuffer).slice(view.byteOffset, view.byteOffset + view.byteLength);
+        const whole = view.buffer instanceof ArrayBuffer && view.byteOffset === 0 && view.byteLength === view.buffer.byteLength;
+        // Otherwise a copy of exactly the tensor's bytes moves to the worker and the caller keeps its array (a Buffer
+        // too, whose slice() would be a view of the caller's memory, often of a pool shared with other Buffers).
+        const bytes = job.handOver && whole ? (view.buffer as ArrayBuffer) : (view.buffer as ArrayBuffer).slice(view.byteOffset, view.byteOffset + view.byteLength);
         inputs[name] = { type: t.type, bytes, dims: [...t.dims] };
-        transfer.push(bytes);
+        transfer.add(bytes);
       }
-      lane.worker.postMessage({ kind: 'run', id: job.id, inputs }, transfer);
+      lane.worker.postMessage({ kind: 'run', id: job.id, inputs }, [...transfer]);
     }
   }
 

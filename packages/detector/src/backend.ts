@@ -39,6 +39,16 @@ export interface BackendLoadOptions {
   threads?: number;
 }
 
+/** Options for {@link Backend.run}. */
+export interface BackendRunOptions {
+  /**
+   * The caller hands the input arrays over: it will not read or reuse them after this call, so the backend may take
+   * their memory instead of copying it (a worker thread's transfer leaves them detached, length 0). Default: the
+   * inputs are the caller's and stay as they were.
+   */
+  handOver?: boolean;
+}
+
 /**
  * The contract every inference backend implements (onnxruntime-node today; onnxruntime-web or a
  * remote model later). `describeBackendConformance` from `@defectkit/detector/testing` checks it.
@@ -52,7 +62,7 @@ export interface Backend {
   /** Loads a model from its bytes or a path the backend can read; resolves with what it loaded. */
   load(model: Uint8Array | string, options?: BackendLoadOptions): Promise<BackendInfo>;
   /** Runs the model once. Keys are input names; the result holds every output by name. */
-  run(inputs: Readonly<Record<string, Tensor>>): Promise<Record<string, Tensor>>;
+  run(inputs: Readonly<Record<string, Tensor>>, options?: BackendRunOptions): Promise<Record<string, Tensor>>;
   /** Releases the model; `run` afterwards throws `BACKEND_NOT_LOADED`. Calling it twice is harmless. */
   dispose(): Promise<void>;
   /** The loaded model's description, `undefined` before `load` and after `dispose`. */

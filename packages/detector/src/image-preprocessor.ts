@@ -9,7 +9,10 @@ export interface LetterboxPlacement {
 
 /** One image decoded and turned into the network's input tensor. */
 export interface PreparedImage {
-  /** CHW float32 pixels, `channels × height × width` of the network input (or of the image for `resize: "none"`). */
+  /**
+   * CHW float32 pixels, `channels × height × width` of the network input (or of the image for `resize: "none"`). A
+   * fresh array per `prepare` call: the detector hands it to its backend, which may take its memory.
+   */
   data: Float32Array;
   dims: [channels: number, height: number, width: number];
   /** The original image size (after EXIF orientation). */

@@ -1,4 +1,4 @@
-export type { Backend, BackendFactory, BackendInfo, BackendLoadOptions, BackendValueInfo, DeviceRequest } from './backend.js';
+export type { Backend, BackendFactory, BackendInfo, BackendLoadOptions, BackendRunOptions, BackendValueInfo, DeviceRequest } from './backend.js';
 export { elementCount, toFloat32, type Tensor, type TensorType } from './tensor.js';
 export { ortBackendInfo, ortValueInfo, runOrtSession, tensorFromOrt, type OrtLoadPlace, type OrtSessionLike, type OrtTensorLike, type OrtValueMetadata } from './onnxruntime-session.js';
 export { BackendError, ImageReferenceError, ModelCardError, ModelSpecError } from './errors.js';

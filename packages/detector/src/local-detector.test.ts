@@ -1,15 +1,17 @@
 import { DefectKitError } from '@defectkit/core';
 import { describe, expect, it } from 'vitest';
-import type { Backend, BackendInfo } from './backend.js';
+import type { Backend, BackendInfo, BackendRunOptions } from './backend.js';
 import { LocalDetector } from './local-detector.js';
 import type { ImagePreprocessor, PreparedImage } from './image-preprocessor.js';
 import { resolveModelSpec } from './model-spec.js';
 import type { Tensor } from './tensor.js';
 
 // A fake backend: an end-to-end [B, 300, 6] output with one box per image whose score is the image's
-// first pixel, so each image's result is traceable through batching.
+// first pixel, so each image's result is traceable through batching. Inputs handed over are detached after reading,
+// as a worker thread's transfer leaves them, so every test here also shows the detector never reads them again.
 class FakeBackend implements Backend {
   runs: number[][] = [];
+  handedOver = 0;
   info: BackendInfo | undefined = {
     backend: 'fake',
     requestedDevice: 'cpu',
@@ -21,12 +23,16 @@ class FakeBackend implements Backend {
   async load(): Promise<BackendInfo> {
     return this.info!;
   }
-  async run(inputs: Readonly<Record<string, Tensor>>): Promise<Record<string, Tensor>> {
+  async run(inputs: Readonly<Record<string, Tensor>>, options: BackendRunOptions = {}): Promise<Record<string, Tensor>> {
     const input = inputs.images!;
     const n = input.dims[0]!;
     this.runs.push([...input.dims]);
     const data = new Float32Array(n * 300 * 6);
     for (let b = 0; b < n; b++) data.set([4, 8, 20, 24, input.data[b * 32 * 32]! as number, 1], b * 300 * 6);
+    if (options.handOver) {
+      this.handedOver++;
+      structuredClone(input.data.buffer, { transfer: [input.data.buffer as ArrayBuffer] });
+    }
     return { output0: { type: 'float32', data, dims: [n, 300, 6] } };
   }
   async dispose(): Promise<void> {
@@ -80,8 +86,9 @@ function heldBackend(concurrentRuns: number | undefined): { backend: FakeBackend
 
 describe('LocalDetector', () => {
   it('maps boxes back to original pixels, labels them and reports timings', async () => {
-    const { detector } = make();
+    const { detector, backend } = make();
     const result = await detector.detect(0.9);
+    expect(backend.handedOver).toBe(1); // its own tensor: the backend may take it instead of copying
     expect(result.detections).toHaveLength(1);
     expect(result.detections[0]).toMatchObject({ x1: 8, y1: 16, x2: 40, y2: 48, classId: 1, label: 'b' });
     expect(result.detections[0]!.score).toBeCloseTo(0.9, 6);

@@ -284,7 +284,8 @@ export class LocalDetector<TImage> implements Detector<TImage> {
     let inference = 0;
     const outputs = await this.exclusive(async () => {
       const t0 = now();
-      const out = await this.backend.run({ [this.spec.input.name]: { type: 'float32', data, dims } });
+      // The tensor is this detector's (a batch it stacked, or a prepared image, which a preprocessor makes fresh per call).
+      const out = await this.backend.run({ [this.spec.input.name]: { type: 'float32', data, dims } }, { handOver: true });
       inference = (now() - t0) / n;
       return out;
     });

@@ -84,6 +84,14 @@ export function describeBackendConformance(name: string, createBackend: BackendF
       }
     });
 
+    it('gives the same outputs for inputs handed over (run option handOver) as for inputs it must leave alone', async () => {
+      const kept = await backend.run(fx.inputs);
+      const copies: Record<string, Tensor> = {};
+      for (const [name, t] of Object.entries(fx.inputs)) copies[name] = { ...t, data: t.data.slice() } as Tensor;
+      const handed = await backend.run(copies, { handOver: true });
+      for (const key of Object.keys(kept)) expect(Array.from(handed[key]!.data as ArrayLike<number>)).toEqual(Array.from(kept[key]!.data as ArrayLike<number>));
+    });
+
     it('raises a typed error for a missing input or a wrong input shape', async () => {
       await expectTypedRejection(backend.run({}));
       const [inputName, tensor] = Object.entries(fx.inputs)[0]!;
