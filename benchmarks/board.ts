@@ -80,6 +80,13 @@ async function greyPlane(input: string | Uint8Array): Promise<Float32Array> {
   return Float32Array.from(data, (v) => v / 255);
 }
 
+/** The operating point picked on one half of the boards and scored on the other. */
+interface CrossCheckFold {
+  pickedOn: 'even' | 'odd';
+  conf: number;
+  heldOut: { escapes: number; defectiveBoards: number; falseCallBoards: number; goodBoards: number };
+}
+
 interface RunResult {
   label: string;
   map50: number;
@@ -88,6 +95,36 @@ interface RunResult {
   sweep: ReturnType<typeof boardMetrics>['sweep'];
   escapedBoards: unknown[];
   falseCallBoards: unknown[];
+  crossCheck: { rule: string; folds: CrossCheckFold[]; escapes: number; falseCallBoards: number; defectiveBoards: number; goodBoards: number };
+}
+
+/**
+ * How well an operating point read off validation boards carries to boards it was not read from: the boards (each
+ * with its template) are split into even and odd positions; on one half the highest sweep threshold with no escape is
+ * picked, and the other half is scored at it; then the other way round.
+ */
+function crossCheck(predictions: ImagePredictions[], names: ReadonlyMap<number, string>): RunResult['crossCheck'] {
+  const half = (parity: number) => {
+    // Board j and its template (position boards + j) go to the same half.
+    const keep = gt.images.map((_, k) => (k < boards.length ? k : k - boards.length) % 2 === parity);
+    return evalInputFromDataset({ ...gt, images: gt.images.filter((_, k) => keep[k]) }, predictions.filter((_, k) => keep[k]));
+  };
+  const halves = [half(0), half(1)];
+  const folds = halves.map((pick, i): CrossCheckFold => {
+    const sweep = boardMetrics(pick, names, { conf: 0.5 }).sweep;
+    const conf = sweep.filter((s) => s.escapes === 0).at(-1)?.conf ?? sweep[0]!.conf;
+    const b = boardMetrics(halves[1 - i]!, names, { conf }).atRule;
+    return { pickedOn: i === 0 ? 'even' : 'odd', conf, heldOut: { escapes: b.escapes, defectiveBoards: b.defectiveBoards, falseCallBoards: b.falseCallBoards, goodBoards: b.goodBoards } };
+  });
+  const sum = (f: (x: CrossCheckFold['heldOut']) => number): number => folds.reduce((a, x) => a + f(x.heldOut), 0);
+  return {
+    rule: 'highest sweep threshold with 0 escapes on one half of the boards (even / odd positions), scored on the other half',
+    folds,
+    escapes: sum((x) => x.escapes),
+    defectiveBoards: sum((x) => x.defectiveBoards),
+    falseCallBoards: sum((x) => x.falseCallBoards),
+    goodBoards: sum((x) => x.goodBoards),
+  };
 }
 
 async function evaluate(detector: NodeDetector, label: string, inputs: DetectorInput<string | Uint8Array>[]): Promise<RunResult> {
@@ -102,7 +139,7 @@ async function evaluate(detector: NodeDetector, label: string, inputs: DetectorI
   const coco = cocoEvaluate(input);
   const names = new Map(gt.classes.map((n, c) => [categoryIdOf(gt, c), n]));
   const b = boardMetrics(input, names, { conf: detector.spec.verdict.conf, verdict: { classConf: detector.spec.verdict.classConf } });
-  return { label, map50: coco.stats[1]!, map50_95: coco.stats[0]!, board: b.atRule, sweep: b.sweep, escapedBoards: b.escapedBoards, falseCallBoards: b.falseCallBoardKeys };
+  return { label, map50: coco.stats[1]!, map50_95: coco.stats[0]!, board: b.atRule, sweep: b.sweep, escapedBoards: b.escapedBoards, falseCallBoards: b.falseCallBoardKeys, crossCheck: crossCheck(predictions, names) };
 }
 
 async function latency(detector: NodeDetector, inputs: DetectorInput<string | Uint8Array>[], runs: number): Promise<{ totalMs: number; inferenceMs: number }> {
@@ -172,6 +209,11 @@ for (const model of values.models!.split(',')) {
     console.log(
       `${entry.name} [${r.label}]: mAP50 ${r.map50.toFixed(4)} (50-95 ${r.map50_95.toFixed(4)}); at conf ${b.rule.conf}: escapes ${b.escapes}/${b.defectiveBoards}, ` +
         `false-call boards ${b.falseCallBoards}/${b.goodBoards} (${(b.falseCallRate * 100).toFixed(1)}%), false boxes/board ${b.falseBoxesPerBoard.toFixed(3)} (good ${b.falseBoxesPerGoodBoard.toFixed(3)}), missed defects ${b.missedDefects}/${b.defects}`,
+    );
+    const x = r.crossCheck;
+    console.log(
+      `  operating point picked on half the boards, scored on the other (${x.folds.map((f) => `conf ${f.conf} from the ${f.pickedOn} half`).join(', ')}): ` +
+        `escapes ${x.escapes}/${x.defectiveBoards}, false-call boards ${x.falseCallBoards}/${x.goodBoards} (${((100 * x.falseCallBoards) / x.goodBoards).toFixed(1)}%)`,
     );
   }
   const lat = entry.latency as { totalMs: number; inferenceMs: number };
