@@ -89,6 +89,20 @@ describe('OnnxNodeBackend in worker threads', () => {
     await inProcess.dispose();
   });
 
+  it('inputs it cannot send (a detached array) fail their run only: the one worker goes on serving', async () => {
+    const backend = new OnnxNodeBackend({ workers: 1 });
+    await backend.load(fixture);
+    for (const handOver of [false, true]) {
+      // onnxruntime's Tensor refuses a detached array whose dims want elements; an empty one reaches the pool.
+      const gone = new Float32Array(0);
+      structuredClone(gone.buffer, { transfer: [gone.buffer] });
+      await expect(backend.run({ images: { type: 'float32', data: gone, dims: [1, 3, 0, 320] } }, { handOver })).rejects.toMatchObject({ code: 'BACKEND_RUN' });
+    }
+    // Before the fix the worker stayed taken by the failed run, and this run never finished.
+    expect((await backend.run({ images: input(0.5) })).output0!.data.length).toBeGreaterThan(0);
+    await backend.dispose();
+  });
+
   it('a worker that dies fails its run and every later one with BACKEND_RUN, and dispose still returns', async () => {
     const backend = new OnnxNodeBackend({ workers: 2 });
     await backend.load(fixture);

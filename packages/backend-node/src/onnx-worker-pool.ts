@@ -74,6 +74,22 @@ type WorkerReply =
   | { kind: 'result'; id: number; outputs: Record<string, OrtTensorLike> }
   | { kind: 'error'; id: number; message: string };
 
+/** The message that starts `job` on a worker, and the buffers it transfers. */
+function runMessage(job: Job): [message: unknown, transfer: ArrayBuffer[]] {
+  const inputs: Record<string, { type: string; bytes: ArrayBuffer; dims: readonly number[] }> = {};
+  const transfer = new Set<ArrayBuffer>();
+  for (const [name, t] of Object.entries(job.inputs)) {
+    const view = t.data as ArrayBufferView;
+    const whole = view.buffer instanceof ArrayBuffer && view.byteOffset === 0 && view.byteLength === view.buffer.byteLength;
+    // Otherwise a copy of exactly the tensor's bytes moves to the worker and the caller keeps its array (a Buffer too,
+    // whose slice() would be a view of the caller's memory, often of a pool shared with other Buffers).
+    const bytes = job.handOver && whole ? (view.buffer as ArrayBuffer) : (view.buffer as ArrayBuffer).slice(view.byteOffset, view.byteOffset + view.byteLength);
+    inputs[name] = { type: t.type, bytes, dims: [...t.dims] };
+    transfer.add(bytes);
+  }
+  return [{ kind: 'run', id: job.id, inputs }, [...transfer]];
+}
+
 interface Job {
   id: number;
   inputs: Readonly<Record<string, OrtTensorLike>>;
@@ -195,22 +211,18 @@ export class OnnxWorkerPool implements OrtSessionLike {
 
   private dispatch(): void {
     for (const lane of this.lanes) {
-      if (lane.job || this.queue.length === 0) continue;
-      const job = this.queue.shift()!;
-      lane.job = job;
-      lane.worker.ref();
-      const inputs: Record<string, { type: string; bytes: ArrayBuffer; dims: readonly number[] }> = {};
-      const transfer = new Set<ArrayBuffer>();
-      for (const [name, t] of Object.entries(job.inputs)) {
-        const view = t.data as ArrayBufferView;
-        const whole = view.buffer instanceof ArrayBuffer && view.byteOffset === 0 && view.byteLength === view.buffer.byteLength;
-        // Otherwise a copy of exactly the tensor's bytes moves to the worker and the caller keeps its array (a Buffer
-        // too, whose slice() would be a view of the caller's memory, often of a pool shared with other Buffers).
-        const bytes = job.handOver && whole ? (view.buffer as ArrayBuffer) : (view.buffer as ArrayBuffer).slice(view.byteOffset, view.byteOffset + view.byteLength);
-        inputs[name] = { type: t.type, bytes, dims: [...t.dims] };
-        transfer.add(bytes);
+      while (!lane.job && this.queue.length > 0) {
+        const job = this.queue.shift()!;
+        try {
+          lane.worker.postMessage(...runMessage(job));
+        } catch (error) {
+          // Inputs that cannot be sent (an array already detached, say) fail their own run; the lane takes the next.
+          job.reject(new BackendError('BACKEND_RUN', `onnxruntime-node worker: cannot send the inputs (${(error as Error)?.message ?? error})`, {}, { cause: error }));
+          continue;
+        }
+        lane.job = job;
+        lane.worker.ref();
       }
-      lane.worker.postMessage({ kind: 'run', id: job.id, inputs }, [...transfer]);
     }
   }
 

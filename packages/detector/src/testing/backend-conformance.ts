@@ -92,6 +92,15 @@ export function describeBackendConformance(name: string, createBackend: BackendF
       for (const key of Object.keys(kept)) expect(Array.from(handed[key]!.data as ArrayLike<number>)).toEqual(Array.from(kept[key]!.data as ArrayLike<number>));
     });
 
+    it('raises a typed error for an input whose memory is gone (a detached array) and keeps serving runs', async () => {
+      const [inputName, tensor] = Object.entries(fx.inputs)[0]!;
+      const gone = tensor.data.slice();
+      structuredClone(gone.buffer, { transfer: [gone.buffer as ArrayBuffer] });
+      for (const handOver of [false, true]) await expectTypedRejection(backend.run({ ...fx.inputs, [inputName]: { ...tensor, data: gone } as Tensor }, { handOver }));
+      const outputs = await backend.run(fx.inputs);
+      expect(Object.keys(outputs).length).toBeGreaterThan(0);
+    });
+
     it('raises a typed error for a missing input or a wrong input shape', async () => {
       await expectTypedRejection(backend.run({}));
       const [inputName, tensor] = Object.entries(fx.inputs)[0]!;
