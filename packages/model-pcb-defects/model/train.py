@@ -8,8 +8,10 @@
 #
 # With `--reference diff` it inspects a board against its golden template (the defect-free board of
 # the same design): the network takes the image and its reference stacked as channels and works on the
-# image and the signed difference (image - reference), computed inside the graph. Defect-free boards
-# (images without a label file, e.g. DeepPCB's `_temp` templates) are used as negatives either way.
+# image and the signed difference (image - reference), computed inside the graph; `--reference stack`
+# feeds the two stacked planes to the first convolution as they are. Both take the same input and can
+# learn the same functions (the first layer is linear); they differ in how training starts. Defect-free
+# boards (images without a label file, e.g. DeepPCB's `_temp` templates) are used as negatives either way.
 #
 # The same file runs three ways:
 # - as a Snowflake Notebook on a GPU compute pool (dataset read from a stage, model logged to the
@@ -34,7 +36,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 # Options chosen when this project was emitted (`defectkit notebook emit`); flags override them.
-CONFIG = json.loads("{\"recipe\":\"pcb-detector\",\"name\":\"pcb-defects\",\"version\":\"0.1.0\",\"dataset\":\"/tmp/ref13/yolo\",\"out\":\"runs/pcb-defects\",\"classes\":[\"open\",\"short\",\"mousebite\",\"spur\",\"copper\",\"pin-hole\"],\"channels\":1,\"imgsz\":640,\"crop\":320,\"width\":1,\"epochs\":400,\"batch\":16,\"timeLimitMin\":0,\"gpus\":1,\"stageOut\":\"@DEFECTKIT_PCB_DEFECTS.TRAINING.DEFECTKIT_STAGE/models/pcb-defects\",\"registryModel\":\"PCB_DEFECTS\",\"inspectionLog\":{\"database\":\"DEFECTKIT_PCB_DEFECTS\",\"schema\":\"TRAINING\",\"images\":\"@DEFECTKIT_PCB_DEFECTS.TRAINING.DEFECTKIT_STAGE/inbox/pcb-defects\",\"line\":null,\"shift\":null}}")
+CONFIG = json.loads("{\"recipe\":\"pcb-detector\",\"name\":\"pcb-defects\",\"version\":\"0.1.0\",\"dataset\":\"@DEFECTKIT_PCB_DEFECTS.TRAINING.DEFECTKIT_STAGE/datasets/pcb-defects\",\"out\":\"runs/pcb-defects\",\"classes\":[\"open\",\"short\",\"mousebite\",\"spur\",\"copper\",\"pin-hole\"],\"channels\":1,\"imgsz\":640,\"crop\":320,\"width\":1,\"epochs\":300,\"batch\":16,\"timeLimitMin\":0,\"gpus\":1,\"stageOut\":\"@DEFECTKIT_PCB_DEFECTS.TRAINING.DEFECTKIT_STAGE/models/pcb-defects\",\"registryModel\":\"PCB_DEFECTS\",\"inspectionLog\":{\"database\":\"DEFECTKIT_PCB_DEFECTS\",\"schema\":\"TRAINING\",\"images\":\"@DEFECTKIT_PCB_DEFECTS.TRAINING.DEFECTKIT_STAGE/inbox/pcb-defects\",\"line\":null,\"shift\":null}}")
 
 # %% [markdown]
 # ## Options
@@ -157,8 +159,8 @@ def parse_args(argv=None):
     p.add_argument('--imgsz', type=int, default=CONFIG['imgsz'], help='network input size (square)')
     p.add_argument('--crop', type=int, default=CONFIG['crop'], help='training crop size, 0 = whole image')
     p.add_argument('--near-defect', type=float, default=0.8, help='share of crops that contain a defect')
-    p.add_argument('--reference', default=CONFIG.get('reference', 'none'), choices=['none', 'diff'],
-                   help='none: the image alone; diff: the image and its golden reference (X_test.jpg pairs with X_temp.jpg beside it; a template is its own reference)')
+    p.add_argument('--reference', default=CONFIG.get('reference', 'none'), choices=['none', 'diff', 'stack'],
+                   help='none: the image alone; diff: the image and its golden reference (X_test.jpg pairs with X_temp.jpg beside it; a template is its own reference), the network working on the image and image - reference; stack: the same input, the two planes as they are')
     p.add_argument('--reference-shift', type=int, default=2, help='training: shift the reference by up to N pixels (misalignment on a real line)')
     p.add_argument('--clean-share', type=float, default=0.25, help='share of training crops cut from defect-free images (images without labels), when there are any')
     p.add_argument('--width', type=float, default=CONFIG['width'], help='channel multiplier')
@@ -172,6 +174,7 @@ def parse_args(argv=None):
     p.add_argument('--device', default='auto')
     p.add_argument('--gpus', type=int, default=CONFIG.get('gpus', 1), help='recorded only: this recipe trains on one GPU (use faster-rcnn or ultralytics for several)')
     p.add_argument('--resume', action='store_true', help='continue from <out>/last.pt')
+    p.add_argument('--init', default='', help='start from the weights of another run of this recipe (its best.pt or last.pt, same width); a single-image run can seed a --reference run')
     p.add_argument('--eval-every', type=int, default=1, help='validate every N epochs')
     p.add_argument('--seed', type=int, default=0)
     p.add_argument('--max-images', type=int, default=0, help='use only the first N images of each split (smoke runs)')
@@ -746,6 +749,33 @@ def pick_device(name):
     return torch.device('cuda' if torch.cuda.is_available() else 'cpu')
 
 
+def init_weights(model, ema, path):
+    """Seeds `model` (and its EMA) with the weights of another run of this recipe. Every tensor must match in shape,
+    except the first convolution of a reference model seeded from a single-image run: its image channels take the
+    single-image weights and its second plane (difference or reference) starts at zero, so training begins from
+    exactly the single-image detector and learns what the reference adds."""
+    ck = torch.load(path, map_location='cpu', weights_only=False)
+    src = ck.get('ema', ck['model'])
+    own = model.state_dict()
+    if set(src) != set(own):
+        raise ValueError(f'--init {path}: not a checkpoint of this network (tensors differ: {sorted(set(src) ^ set(own))[:4]})')
+    widened = []
+    for name, t in src.items():
+        mine = own[name]
+        if t.shape == mine.shape:
+            mine.copy_(t)
+        elif t.ndim == 4 and mine.ndim == 4 and t.shape[0] == mine.shape[0] and t.shape[2:] == mine.shape[2:] \
+                and mine.shape[1] == 2 * t.shape[1]:
+            mine.zero_()
+            mine[:, :t.shape[1]].copy_(t)
+            widened.append(name)
+        else:
+            raise ValueError(f'--init {path}: {name} has shape {tuple(t.shape)}, this network {tuple(mine.shape)} (another width?)')
+    model.load_state_dict(own)
+    ema.model.load_state_dict(own)
+    return f'initialised from {path}' + (f' ({", ".join(widened)}: reference plane started at zero)' if widened else '')
+
+
 def train(args, data_dir, out_dir, log=print):
     out_dir.mkdir(parents=True, exist_ok=True)
     device = pick_device(args.device)
@@ -774,6 +804,8 @@ def train(args, data_dir, out_dir, log=print):
     criterion = DetectionLoss(nc)
     state = {'epoch': 0, 'elapsed': 0.0, 'best': -1.0, 'best_epoch': -1, 'history': []}
     last, best = out_dir / 'last.pt', out_dir / 'best.pt'
+    if args.init and not (args.resume and last.exists()):
+        log(init_weights(model, ema, args.init))
     if args.resume and last.exists():
         ck = torch.load(last, map_location=device, weights_only=False)
         model.load_state_dict(ck['model']); ema.model.load_state_dict(ck['ema']); ema.updates = ck['ema_updates']
@@ -919,6 +951,7 @@ def write_card(args, names, out_dir, state, ck, data_desc, device, log=print):
             'batch': args.batch, 'lr': args.lr, 'epochs': args.epochs, 'timeLimitMin': args.time_limit_min,
             'nearDefect': args.near_defect, 'seed': args.seed, 'reference': args.reference,
             'referenceShift': args.reference_shift, 'cleanShare': args.clean_share,
+            **({'init': os.path.basename(args.init)} if args.init else {}),
             'parameters': sum(p.numel() for p in PcbDetector(len(names), args.channels, args.width, args.reference).parameters())}},
         'training': {'data': data_desc, 'epochs': state['epoch'], 'bestEpoch': state['best_epoch'],
                      'seconds': round(state['elapsed']), 'device': str(device), 'threads': torch.get_num_threads(),
