@@ -9,12 +9,11 @@
 // be, and the model runs with and without --align shift). Per model: COCO mAP50 (every detection above 0.001),
 // board figures at the card's threshold (escapes, false-call boards, false boxes per board) and the sweep, the
 // phase-correlation shifts found, and the median latency per board (batch 1, one image at a time).
-import { readdir } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
-import { readDataset } from '@defectkit/annotations/node';
+import { readDataset, readDeepPcb } from '@defectkit/annotations/node';
 import { loadDetector, type NodeDetector } from '@defectkit/backend-node';
 import { writeFileAtomic } from '@defectkit/core/node';
 import { estimateShift, type DetectorInput } from '@defectkit/detector';
@@ -40,11 +39,11 @@ const { dataset: whole } = await readDataset(values.data, 'yolo');
 // Only the X_test boards: a folder that also holds the templates (as training negatives) lists them without labels.
 const maxBoards = Number(values['max-boards']);
 const boards = whole.images.filter((im) => im.split === values.split && /_test\.jpg$/.test(im.path)).slice(0, maxBoards > 0 ? maxBoards : undefined);
-const templates = new Map<string, string>();
-for (const entry of await readdir(join(deeppcb, 'PCBData'), { recursive: true }))
-  if (String(entry).endsWith('_temp.jpg')) templates.set(basename(String(entry)), join(deeppcb, 'PCBData', String(entry)));
+// Each board's template as the DeepPCB reader pairs them, by the board's file name.
+const pcb = await readDeepPcb(deeppcb);
+const templates = new Map(pcb.dataset.images.flatMap((im) => (im.templatePath ? [[basename(im.path), resolve(pcb.root, im.templatePath)] as const] : [])));
 const templateOf = (board: string): string => {
-  const t = templates.get(basename(board).replace(/_test\.jpg$/, '_temp.jpg'));
+  const t = templates.get(basename(board));
   if (!t) throw new Error(`${board}: no template under ${deeppcb}`);
   return t;
 };

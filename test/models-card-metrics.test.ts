@@ -2,7 +2,8 @@
 // eval. This is the check behind the figures in models/*/model.json and models/README.md. The reference model
 // inspects each val board against its DeepPCB template, linked beside it as `X_temp.jpg` (`--reference auto`).
 import { readdirSync, readFileSync, symlinkSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
+import { readDeepPcb } from '@defectkit/annotations/node';
 import { describe, expect, it } from 'vitest';
 import { deeppcbDir, repoRoot } from './support/paths.js';
 import { cli } from './support/run-cli.js';
@@ -16,12 +17,10 @@ interface Card {
   metrics: { coco: { map50: number; map50_95: number }; deeppcb: { fscore: number; precision: number; recall: number } };
 }
 
-/** Every DeepPCB template by file name. */
-function templatesByName(): Map<string, string> {
-  const found = new Map<string, string>();
-  for (const entry of readdirSync(join(deeppcbDir, 'PCBData'), { recursive: true }))
-    if (String(entry).endsWith('_temp.jpg')) found.set(String(entry).split('/').pop()!, join(deeppcbDir, 'PCBData', String(entry)));
-  return found;
+/** Each DeepPCB board's template (as the DeepPCB reader pairs them), by the board's file name. */
+async function templatesByBoard(): Promise<Map<string, string>> {
+  const { dataset, root } = await readDeepPcb(deeppcbDir);
+  return new Map(dataset.images.flatMap((im) => (im.templatePath ? [[basename(im.path), resolve(root, im.templatePath)] as const] : [])));
 }
 
 describe.each(['pcb-defects', 'pcb-defects-ref'])('models/%s card metrics', (name) => {
@@ -36,10 +35,11 @@ describe.each(['pcb-defects', 'pcb-defects-ref'])('models/%s card metrics', (nam
     const val = join(data, 'images', 'val');
     const reference: string[] = [];
     if (card.input.reference) {
-      const templates = templatesByName();
+      const templates = await templatesByBoard();
       for (const board of readdirSync(val).filter((f) => f.endsWith('_test.jpg'))) {
-        const template = board.replace(/_test\.jpg$/, '_temp.jpg');
-        symlinkSync(templates.get(template)!, join(val, template));
+        const template = templates.get(board);
+        expect(template, `${board}: no DeepPCB template`).toBeDefined();
+        symlinkSync(template!, join(val, board.replace(/_test\.jpg$/, '_temp.jpg')));
       }
       reference.push('--reference', 'auto');
     }
